@@ -1,0 +1,16 @@
+"""`madoguchi serve`: run the web application."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Run the web app (staff console, Twilio webhooks, chat gateway)."""
+    import uvicorn
+
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
+                proxy_headers=True, log_config=None)

@@ -1,0 +1,97 @@
+"""One settings object for the whole application (env prefix ``MADOGUCHI_``).
+
+Domain classes never read the environment: the composition layer builds them from this
+object. Every setting is documented in ``.env.example``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "dev-secret", "development-only-secret"})
+DEV_SECRET = "development-only-secret"
+# A valid Fernet key that is public: fine for a laptop, refused in production.
+DEV_DATA_KEY = "ZGV2ZWxvcG1lbnQtb25seS1rZXktZG8tbm90LXVzZT0="
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class InsecureSettingsError(RuntimeError):
+    """Production mode was started with a placeholder secret."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MADOGUCHI_", env_file=".env", extra="ignore")
+
+    # --- core ---
+    env: Literal["development", "test", "production"] = "development"
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    data_key: SecretStr = SecretStr(DEV_DATA_KEY)
+    data_dir: Path = PROJECT_ROOT / "var"
+    database_url: str = ""
+    log_level: str = "INFO"
+
+    # --- jobs ---
+    queue_backend: Literal["sqlite", "redis", "immediate"] = "sqlite"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+
+    # --- staff console ---
+    session_max_age_seconds: int = 8 * 3600
+    login_max_attempts: int = 5
+    login_window_seconds: int = 300
+
+    # --- faq ---
+    faq_kb_path: Path = PROJECT_ROOT / "faq" / "data" / "tax_faq.yaml"
+
+    # --- voice ---
+    public_base_url: str = "http://127.0.0.1:8000"
+    twilio_auth_token: SecretStr = SecretStr(DEV_SECRET)
+    twilio_account_sid: str = "AC00000000000000000000000000000000"
+    twilio_api_base: str = "https://api.twilio.com"
+    voice_asr: Literal["gather", "stream"] = "gather"
+    office_hours: str = "weekdays 08:45-17:30"
+    recording_enabled: bool = False
+
+    # --- masking ---
+    raw_retention_days: int = 30
+    llm_base_url: str = ""
+    llm_api_key: SecretStr = SecretStr("")
+    llm_model: str = ""
+
+    # --- routing ---
+    rasa_url: str = "http://127.0.0.1:5005"
+    windows_path: Path = PROJECT_ROOT / "routing" / "data" / "windows.yaml"
+
+    @model_validator(mode="after")
+    def _defaults_and_production_guard(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'madoguchi.db'}"
+        if self.env == "production":
+            weak = [
+                name
+                for name, value in (
+                    ("MADOGUCHI_SECRET_KEY", self.secret_key),
+                    ("MADOGUCHI_DATA_KEY", self.data_key),
+                    ("MADOGUCHI_TWILIO_AUTH_TOKEN", self.twilio_auth_token),
+                )
+                if value.get_secret_value() in PLACEHOLDER_SECRETS | {DEV_DATA_KEY}
+            ]
+            if weak:
+                raise InsecureSettingsError(
+                    "production mode refuses placeholder secrets; set " + ", ".join(weak)
+                )
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
