@@ -14,7 +14,7 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "dev-secret", "development-only-secret"})
-DEV_SECRET = "development-only-secret"
+DEV_SECRET = "development-only-secret"  # noqa: S105 (refused in production)
 # A valid Fernet key that is public: fine for a laptop, refused in production.
 DEV_DATA_KEY = "ZGV2ZWxvcG1lbnQtb25seS1rZXktZG8tbm90LXVzZT0="
 

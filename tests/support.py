@@ -22,9 +22,10 @@ def skip_or_fail(reason: str) -> NoReturn:
 
 def require_binary(name: str, *candidates: str) -> str:
     for candidate in (name, *candidates):
-        path = shutil.which(candidate) or (candidate if os.path.isabs(candidate) and os.access(candidate, os.X_OK) else None)
-        if path:
-            return path
+        if shutil.which(candidate):
+            return str(shutil.which(candidate))
+        if os.path.isabs(candidate) and os.access(candidate, os.X_OK):
+            return candidate
     skip_or_fail(f"{name} is not installed")
 
 

@@ -1,0 +1,3 @@
+"""Imports every module that declares tables, so Base.metadata (and Alembic) sees all of them."""
+
+from core import audit, users  # noqa: F401
