@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import importlib
+
 import typer
 
 app = typer.Typer(no_args_is_help=True, help="Madoguchi: AI contact center for municipalities.")
 
+# (module under app.cli, sub-command name or None for top-level commands)
+COMMAND_MODULES: list[tuple[str, str | None]] = [
+    ("serve", None),
+    ("db", "db"),
+    ("user", "user"),
+    ("audit", "audit"),
+    ("keys", "keys"),
+]
+
 
 def _register() -> None:
-    # Imported here so `madoguchi --help` stays fast and one broken domain does not hide the others.
-    from app.cli import audit, db, serve, user
-
-    app.add_typer(serve.app)
-    app.add_typer(db.app, name="db")
-    app.add_typer(user.app, name="user")
-    app.add_typer(audit.app, name="audit")
+    # Imported lazily so `madoguchi --help` stays fast.
+    for module_name, group in COMMAND_MODULES:
+        module = importlib.import_module(f"app.cli.{module_name}")
+        app.add_typer(module.app, name=group)
 
 
 def main() -> None:
