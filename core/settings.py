@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     # --- jobs ---
     queue_backend: Literal["sqlite", "redis", "immediate"] = "sqlite"
     redis_url: str = "redis://127.0.0.1:6379/0"
+    # A running job's lease is refreshed every third of this; a lease this old means its worker died.
+    job_lease_seconds: float = 60.0
+    # A job whose worker died this many times in a row is given up (with an error result).
+    job_max_recoveries: int = 5
 
     # --- staff console ---
     session_max_age_seconds: int = 8 * 3600

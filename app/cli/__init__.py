@@ -15,6 +15,7 @@ COMMAND_MODULES: list[tuple[str, str | None]] = [
     ("user", "user"),
     ("audit", "audit"),
     ("keys", "keys"),
+    ("worker", None),
 ]
 
 
