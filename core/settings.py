@@ -69,6 +69,8 @@ class Settings(BaseSettings):
 
     # --- routing ---
     rasa_url: str = "http://127.0.0.1:5005"
+    # /readyz checks the Rasa server only when the welfare routing chatbot is switched on.
+    rasa_enabled: bool = False
     windows_path: Path = PROJECT_ROOT / "routing" / "data" / "windows.yaml"
 
     @model_validator(mode="after")
