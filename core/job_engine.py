@@ -18,7 +18,7 @@ from huey.consumer import Consumer
 from huey.storage import BaseStorage
 from huey.utils import Error
 
-from core.job_leases import Lease, LeaseBook, LeaseHolder, Recovery, recover_stale_leases
+from core.job_leases import Clock, Lease, LeaseBook, LeaseHolder, Recovery, recover_stale_leases
 
 logger = logging.getLogger("madoguchi.jobs")
 
@@ -36,14 +36,17 @@ class LeasedHuey(Huey):
         lease_seconds: float,
         max_recoveries: int,
         immediate: bool = False,
+        clock: Clock = time.time,
         **storage_kwargs: Any,
     ) -> None:
-        super().__init__(name, storage_class=storage_class, immediate=immediate,
-                         store_none=False, utc=True, **storage_kwargs)
+        # store_intermediate_errors=False: a caller waiting on the result sees the final outcome,
+        # not the first of several attempts.
+        super().__init__(name, storage_class=storage_class, immediate=immediate, store_none=False,
+                         store_intermediate_errors=False, utc=True, **storage_kwargs)
         # A sibling name in the same storage: listing leases never scans task results.
         lease_storage = (self.get_immediate_storage() if immediate
                          else storage_class(name + LEASES_SUFFIX, **storage_kwargs))
-        self.leases = LeaseBook(lease_storage, lease_seconds)
+        self.leases = LeaseBook(lease_storage, lease_seconds, clock)
         self.holder = LeaseHolder(self.leases)
         self.max_recoveries = max_recoveries
         self._started: dict[str, float] = {}
@@ -116,12 +119,15 @@ class LeasedHuey(Huey):
 
     # --- logs: job name, id, attempt, duration; never arguments or exception messages -----
 
+    def _name(self, task: Task) -> str:
+        return str(self._registry.task_to_string(type(task)))  # the same name leases carry
+
     def _attempt(self, task: Task) -> int:
         return int(type(task).default_retries) - int(task.retries) + 1
 
     def _log_start(self, signal: str, task: Task, *args: Any) -> None:
         self._started[task.id] = time.monotonic()
-        logger.info("job started name=%s id=%s attempt=%d", task.name, task.id, self._attempt(task))
+        logger.info("job started name=%s id=%s attempt=%d", self._name(task), task.id, self._attempt(task))
 
     def _duration(self, task: Task) -> float:
         started = self._started.pop(task.id, None)
@@ -129,14 +135,14 @@ class LeasedHuey(Huey):
 
     def _log_complete(self, signal: str, task: Task, *args: Any) -> None:
         logger.info("job complete name=%s id=%s attempt=%d duration=%.3fs",
-                    task.name, task.id, self._attempt(task), self._duration(task))
+                    self._name(task), task.id, self._attempt(task), self._duration(task))
 
     def _log_error(self, signal: str, task: Task, exc: BaseException, *args: Any) -> None:
         # The exception's message may quote a resident's words: log its type and frames only.
         frames = "; ".join(f"{f.filename}:{f.lineno} in {f.name}"
                            for f in traceback.extract_tb(exc.__traceback__) if "/huey/" not in f.filename)
         logger.error("job failed name=%s id=%s attempt=%d retries_left=%d duration=%.3fs error=%s at %s",
-                     task.name, task.id, self._attempt(task), task.retries, self._duration(task),
+                     self._name(task), task.id, self._attempt(task), task.retries, self._duration(task),
                      type(exc).__name__, frames)
 
 

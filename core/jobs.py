@@ -225,6 +225,13 @@ def configure_queue(settings: Settings) -> JobQueue:
     return queue
 
 
+def reset_queue() -> None:
+    """Forget the configured queue (tests; a process about to reconfigure). Declared jobs stay."""
+    global _queue
+    with _queue_lock:
+        _queue = None
+
+
 def get_queue() -> JobQueue:
     """The configured queue; configured from ``get_settings()`` if the composition layer has not."""
     with _queue_lock:
