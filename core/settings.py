@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     # /readyz checks the Rasa server only when the welfare routing chatbot is switched on.
     rasa_enabled: bool = False
     windows_path: Path = PROJECT_ROOT / "routing" / "data" / "windows.yaml"
+    # which windows serve each intent of the Rasa model (edit together with windows_path)
+    needs_path: Path = PROJECT_ROOT / "routing" / "data" / "needs.yaml"
+    rasa_timeout_seconds: float = 10.0
 
     @model_validator(mode="after")
     def _defaults_and_production_guard(self) -> Settings:

@@ -1,0 +1,94 @@
+"""The routing decision: the crisis layer first, then Rasa's intent ranking turned into windows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from routing.crisis import FALLBACK_WINDOW_BY_KIND, CrisisAssessment, CrisisDetector, CrisisKind
+from routing.rasa_client import IntentScore, NluResult, RasaClient
+from routing.windows import NeedMap
+
+FALLBACK_INTENT = "nlu_fallback"
+
+
+@dataclass(frozen=True)
+class RoutingDecision:
+    windows: tuple[str, ...]  # recommended window ids, best first (empty: not a welfare question)
+    crisis: bool
+    crisis_lines: tuple[str, ...]  # shown before anything else when crisis is true
+    crisis_kinds: tuple[CrisisKind, ...]
+    intent: str | None  # the model's best intent (after dropping nlu_fallback)
+    confidence: float
+    out_of_scope: bool
+    needs_clarification: bool  # vague message: ask what the worry is about (quick replies)
+
+
+@dataclass(frozen=True)
+class RankingPolicy:
+    max_windows: int = 3
+    # weight of a need's 2nd, 3rd … window relative to its first
+    position_decay: float = 0.5
+    # windows scoring below this share of the best window are not shown
+    relative_floor: float = 0.05
+    # below this confidence a top "conversation" intent (unclear, greet…) still yields windows
+    conversation_confidence: float = 0.5
+
+
+class Router:
+    def __init__(
+        self,
+        client: RasaClient,
+        needs: NeedMap,
+        crisis: CrisisDetector,
+        policy: RankingPolicy | None = None,
+    ) -> None:
+        self._client = client
+        self._needs = needs
+        self._crisis = crisis
+        self._policy = policy or RankingPolicy()
+
+    def decide(self, text: str) -> RoutingDecision:
+        # The crisis layer runs first and does not depend on the classifier answering.
+        assessment = self._crisis.assess(text)
+        nlu = self._client.parse(text)
+        return self.combine(assessment, nlu)
+
+    def combine(self, assessment: CrisisAssessment, nlu: NluResult) -> RoutingDecision:
+        ranking = [score for score in nlu.ranking if score.name != FALLBACK_INTENT]
+        top = ranking[0] if ranking else None
+        top_name = top.name if top else None
+        out_of_scope = top_name in self._needs.out_of_scope and not assessment.is_crisis
+        conversational = (
+            top is not None
+            and top.name not in self._needs.windows_by_need
+            and top.name not in self._needs.out_of_scope
+            and top.confidence >= self._policy.conversation_confidence
+        )
+        windows: list[str] = []
+        if not out_of_scope and not (conversational and not assessment.is_crisis):
+            windows = self._rank_windows(ranking)
+        if assessment.is_crisis and not windows:
+            windows = [FALLBACK_WINDOW_BY_KIND[kind] for kind in assessment.kinds]
+            windows = list(dict.fromkeys(windows))[: self._policy.max_windows]
+        return RoutingDecision(
+            windows=tuple(windows),
+            crisis=assessment.is_crisis,
+            crisis_lines=assessment.lines,
+            crisis_kinds=assessment.kinds,
+            intent=top_name,
+            confidence=top.confidence if top else 0.0,
+            out_of_scope=out_of_scope,
+            needs_clarification=conversational and top_name == "unclear" and not assessment.is_crisis,
+        )
+
+    def _rank_windows(self, ranking: list[IntentScore]) -> list[str]:
+        scores: dict[str, float] = {}
+        for score in ranking:
+            for position, window_id in enumerate(self._needs.windows_by_need.get(score.name, ())):
+                weight = score.confidence * self._policy.position_decay**position
+                scores[window_id] = scores.get(window_id, 0.0) + weight
+        if not scores:
+            return []
+        best = max(scores.values())
+        ordered = sorted(scores.items(), key=lambda item: -item[1])
+        return [w for w, s in ordered if s >= best * self._policy.relative_floor][: self._policy.max_windows]

@@ -1,0 +1,36 @@
+"""Build the routing pieces from explicit paths and URLs (the composition layer passes Settings in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from routing.crisis import CrisisDetector
+from routing.decision import Router
+from routing.rasa_client import HttpRasaClient, RasaClient
+from routing.windows import NeedMap, WindowsDirectory
+
+
+@dataclass(frozen=True)
+class RoutingConfig:
+    rasa_url: str
+    windows_path: Path
+    needs_path: Path
+    rasa_timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
+class RoutingServices:
+    directory: WindowsDirectory
+    needs: NeedMap
+    crisis: CrisisDetector
+    client: RasaClient
+    router: Router
+
+
+def build_routing(config: RoutingConfig, client: RasaClient | None = None) -> RoutingServices:
+    directory = WindowsDirectory.load(config.windows_path)
+    needs = NeedMap.load(config.needs_path, directory)
+    crisis = CrisisDetector(directory)
+    rasa = client or HttpRasaClient(config.rasa_url, timeout_seconds=config.rasa_timeout_seconds)
+    return RoutingServices(directory, needs, crisis, rasa, Router(rasa, needs, crisis))
