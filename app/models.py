@@ -1,3 +1,4 @@
 """Imports every module that declares tables, so Base.metadata (and Alembic) sees all of them."""
 
 from core import audit, users  # noqa: F401
+from voice import models as voice_models  # noqa: F401

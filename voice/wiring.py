@@ -1,0 +1,47 @@
+"""Builds the voice pieces from Settings, once per app (the FAQ matcher is loaded here)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.crypto import DataCipher
+from core.settings import Settings
+from voice.answerer import Answerer, FaqLibraryAnswerer
+from voice.calls import CallService, Masker
+from voice.config import DEFAULT_PATH, VoiceConfig, load_voice_config
+from voice.flow import CallFlow
+from voice.office_hours import OfficeHours
+from voice.twiml import TwimlRenderer, WebhookUrls
+
+_lock = threading.Lock()
+
+
+class VoiceRuntime:
+    """What the webhooks (and the stream path) share: config, the call service, the TwiML renderer."""
+
+    def __init__(self, settings: Settings, sessions: sessionmaker[Session], answerer: Answerer | None = None,
+                 config: VoiceConfig | None = None, masker: Masker | None = None) -> None:
+        self.settings = settings
+        self.config = config or load_voice_config(DEFAULT_PATH)
+        self.answerer = answerer or FaqLibraryAnswerer.from_path(settings.faq_kb_path)
+        self.hours = OfficeHours(settings.office_hours)
+        self.flow = CallFlow(self.answerer, self.config.flow_config(settings.recording_enabled), self.hours)
+        self.cipher = DataCipher(settings.data_key.get_secret_value())
+        self.service = CallService(self.flow, sessions, self.cipher, masker=masker)
+        self.urls = WebhookUrls(settings.public_base_url)
+        self.twiml = TwimlRenderer(self.urls, tts_voice=self.config.tts_voice)
+
+
+def voice_runtime(app_state: Any) -> VoiceRuntime:
+    """The app's VoiceRuntime, built on first use (tests may put their own on app.state.voice)."""
+    runtime: VoiceRuntime | None = getattr(app_state, "voice", None)
+    if runtime is None:
+        with _lock:
+            runtime = getattr(app_state, "voice", None)
+            if runtime is None:
+                runtime = VoiceRuntime(app_state.settings, app_state.db_sessions)
+                app_state.voice = runtime
+    return runtime
