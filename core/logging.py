@@ -93,6 +93,9 @@ def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None
     root.setLevel(level.upper())
     # uvicorn's access log prints raw paths with query strings; our request middleware logs instead.
     logging.getLogger("uvicorn.access").disabled = True
+    # HTTP clients log every URL at INFO, query strings included.
+    for name in ("httpx", "httpx2", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
