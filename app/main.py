@@ -37,6 +37,9 @@ def domain_routers(settings: Settings) -> list[APIRouter]:
     so that building one app does not import every domain at module import time."""
     routers: list[APIRouter] = []
     # e.g.  from voice.web import router as voice_router; routers.append(voice_router)
+    from voice.web import router as voice_router
+
+    routers.append(voice_router)
     return routers
 
 
