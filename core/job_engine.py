@@ -19,8 +19,9 @@ from huey.storage import BaseStorage
 from huey.utils import Error
 
 from core.job_leases import Clock, Lease, LeaseBook, LeaseHolder, Recovery, recover_stale_leases
+from core.logging import get_logger
 
-logger = logging.getLogger("madoguchi.jobs")
+log = get_logger("madoguchi.jobs")
 
 LEASES_SUFFIX = "_leases"
 
@@ -100,7 +101,7 @@ class LeasedHuey(Huey):
         self._interrupted.add(task.id)
         self.storage.enqueue(lease.message)
         self.leases.drop(task.id)
-        logger.warning("job interrupted, re-queued name=%s id=%s", lease.job_name, task.id)
+        log.warning("job.interrupted_requeued", job=lease.job_name, job_id=task.id)
 
     def recover_stale_leases(self) -> Recovery:
         return recover_stale_leases(
@@ -127,23 +128,23 @@ class LeasedHuey(Huey):
 
     def _log_start(self, signal: str, task: Task, *args: Any) -> None:
         self._started[task.id] = time.monotonic()
-        logger.info("job started name=%s id=%s attempt=%d", self._name(task), task.id, self._attempt(task))
+        log.info("job.started", job=self._name(task), job_id=task.id, attempt=self._attempt(task))
 
     def _duration(self, task: Task) -> float:
         started = self._started.pop(task.id, None)
         return 0.0 if started is None else time.monotonic() - started
 
     def _log_complete(self, signal: str, task: Task, *args: Any) -> None:
-        logger.info("job complete name=%s id=%s attempt=%d duration=%.3fs",
-                    self._name(task), task.id, self._attempt(task), self._duration(task))
+        log.info("job.complete", job=self._name(task), job_id=task.id, attempt=self._attempt(task),
+                 duration_s=round(self._duration(task), 3))
 
     def _log_error(self, signal: str, task: Task, exc: BaseException, *args: Any) -> None:
         # The exception's message may quote a resident's words: log its type and frames only.
         frames = "; ".join(f"{f.filename}:{f.lineno} in {f.name}"
                            for f in traceback.extract_tb(exc.__traceback__) if "/huey/" not in f.filename)
-        logger.error("job failed name=%s id=%s attempt=%d retries_left=%d duration=%.3fs error=%s at %s",
-                     self._name(task), task.id, self._attempt(task), task.retries, self._duration(task),
-                     type(exc).__name__, frames)
+        log.error("job.failed", job=self._name(task), job_id=task.id, attempt=self._attempt(task),
+                  retries_left=task.retries, duration_s=round(self._duration(task), 3),
+                  error=type(exc).__name__, frames=frames)
 
 
 class RecoveringConsumer(Consumer):
@@ -174,10 +175,10 @@ class RecoveringConsumer(Consumer):
             try:
                 outcome = self.leased_huey.recover_stale_leases()
             except Exception as exc:
-                logger.warning("job lease recovery failed error=%s", type(exc).__name__)
+                log.warning("job.recovery_failed", error=type(exc).__name__)
                 return
         if outcome.requeued or outcome.given_up:
-            logger.warning("job lease recovery requeued=%d given_up=%d", outcome.requeued, outcome.given_up)
+            log.warning("job.recovery", requeued=outcome.requeued, given_up=outcome.given_up)
 
 
 class RedactTaskErrors(logging.Filter):

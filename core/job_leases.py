@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 import os
 import socket
 import threading
@@ -40,7 +39,9 @@ from typing import Any
 from huey.constants import EmptyData
 from huey.storage import BaseStorage
 
-logger = logging.getLogger("madoguchi.jobs")
+from core.logging import get_logger
+
+log = get_logger("madoguchi.jobs")
 
 Clock = Callable[[], float]
 
@@ -167,7 +168,7 @@ class LeaseHolder:
                         self.book.write(fresh)
                     except Exception as exc:
                         # The storage may be briefly unreachable; the next beat tries again.
-                        logger.warning("job lease heartbeat failed id=%s error=%s", job_id, type(exc).__name__)
+                        log.warning("job.heartbeat_failed", job_id=job_id, error=type(exc).__name__)
                     else:
                         self._held[job_id] = fresh
 
@@ -200,17 +201,13 @@ def recover_stale_leases(
             continue
         recoveries = count_recovery(lease.job_id)
         if recoveries > max_recoveries:
-            logger.error(
-                "job given up name=%s id=%s recoveries=%d: its worker died every time",
-                lease.job_name, lease.job_id, recoveries - 1,
-            )
+            # Its worker died on every run: likely the job itself kills it (memory, a native crash).
+            log.error("job.given_up", job=lease.job_name, job_id=lease.job_id, recoveries=recoveries - 1)
             give_up(lease, recoveries - 1)
             given_up += 1
             continue
         requeue(lease.message)
-        logger.warning(
-            "job recovered name=%s id=%s dead_worker=%s recovery=%d",
-            lease.job_name, lease.job_id, lease.worker, recoveries,
-        )
+        log.warning("job.recovered", job=lease.job_name, job_id=lease.job_id, dead_worker=lease.worker,
+                    recovery=recoveries)
         requeued += 1
     return Recovery(requeued, given_up)

@@ -25,13 +25,13 @@ def worker(
     """Run background jobs until Ctrl-C (running jobs get 30 s to finish, then are re-queued)."""
     from core.job_engine import RedactTaskErrors
     from core.jobs import configure_queue
+    from core.logging import configure_logging
     from core.settings import get_settings
 
     if worker_type not in ("thread", "process"):
         raise typer.BadParameter("must be thread or process", param_hint="--worker-type")
     settings = get_settings()
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(settings.log_level)
     logging.getLogger("huey").addFilter(RedactTaskErrors())
     queue = configure_queue(settings)
     for module in (*JOB_MODULES, *(tasks or ())):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -10,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -29,6 +31,11 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = WAIT_S
 
 def lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
+
+def log_records(output: str) -> list[dict[str, Any]]:
+    """The worker's JSON log lines (one object per line)."""
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
 
 
 def worker_env(data_dir: Path, backend: str, redis_url: str = "", lease_seconds: float = 2.0) -> dict[str, str]:

@@ -10,7 +10,7 @@ import pytest
 from core.jobs import JobFailed, configure_queue, queue_health, reset_queue
 from core.settings import Settings
 from tests.core import jobs_tasks
-from tests.core.jobs_harness import WAIT_SECONDS, lines, redis_server, running_worker, worker_env
+from tests.core.jobs_harness import WAIT_SECONDS, lines, log_records, redis_server, running_worker, worker_env
 from tests.support import free_port
 
 
@@ -53,7 +53,9 @@ def test_a_failing_job_is_retried_until_it_succeeds(backend: dict[str, str], tmp
 
     assert len(lines(tmp_path / "attempts")) == 3
     log = worker.output()
-    assert "job failed name=tests.core.jobs_tasks.fail_twice" in log and "error=RuntimeError" in log
+    failures = [record for record in log_records(log) if record["event"] == "job.failed"]
+    assert [record["job"] for record in failures] == ["tests.core.jobs_tasks.fail_twice"] * 2
+    assert {record["error"] for record in failures} == {"RuntimeError"}
     # The exception's message quoted a (made-up) resident's name: logs carry its type only.
     assert "山田太郎" not in log
     assert "transient failure" not in log

@@ -15,7 +15,16 @@ import pytest
 from core.jobs import configure_queue, queue_health, reset_queue
 from core.settings import Settings
 from tests.core import jobs_tasks
-from tests.core.jobs_harness import WAIT_SECONDS, Worker, lines, redis_server, running_worker, wait_until, worker_env
+from tests.core.jobs_harness import (
+    WAIT_SECONDS,
+    Worker,
+    lines,
+    log_records,
+    redis_server,
+    running_worker,
+    wait_until,
+    worker_env,
+)
 
 LEASE_SECONDS = 2.0  # short, so recovery happens within the test; production default is 60
 
@@ -44,7 +53,9 @@ def _kill_mid_job_then_recover(env: dict[str, str], tmp_path: Path) -> None:
     with running_worker(env, tmp_path / "rescue-worker.log") as rescuer:
         assert handle.get(timeout=WAIT_SECONDS) == "done", rescuer.output()
         wait_until(lambda: queue_health().running == 0, "the rescuer dropped its lease")
-        assert "job recovered name=tests.core.jobs_tasks.mark_then_sleep" in rescuer.output()
+        [recovered] = [record for record in log_records(rescuer.output()) if record["event"] == "job.recovered"]
+        assert recovered["job"] == "tests.core.jobs_tasks.mark_then_sleep"
+        assert recovered["dead_worker"].endswith(f":{doomed.pid}")
 
     assert lines(markers / "started") == [str(doomed.pid), str(rescuer.pid)]
     assert lines(markers / "completed") == [str(rescuer.pid)]  # exactly once, by the new worker
@@ -80,11 +91,11 @@ def test_a_job_interrupted_by_sigterm_is_requeued_at_once(tmp_path: Path) -> Non
         stopped.process.wait(timeout=WAIT_SECONDS)
     finally:
         stopped.stop()
-    assert "job interrupted, re-queued" in stopped.output()
+    assert "job.interrupted_requeued" in {record["event"] for record in log_records(stopped.output())}
     health = queue_health()
     assert (health.pending, health.running) == (1, 0)  # back in the queue, no lease to wait for
 
     with running_worker(env, tmp_path / "next-worker.log") as successor:
         assert handle.get(timeout=WAIT_SECONDS) == "done", successor.output()
-    assert "job recovered" not in successor.output()
+    assert "job.recovered" not in {record["event"] for record in log_records(successor.output())}
     assert lines(markers / "completed") == [str(successor.pid)]
