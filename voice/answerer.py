@@ -48,18 +48,19 @@ class Answerer(Protocol):
 class FaqLibraryAnswerer:
     """Answerer over faq.FaqMatcher (built once per process; the matcher is thread-safe to read)."""
 
-    def __init__(self, matcher: Any) -> None:
+    def __init__(self, matcher: Any, kb: Any) -> None:
         import faq
 
         self._faq = faq
         self._matcher = matcher
-        self._by_id: dict[str, Any] = {f.id: f for f in _kb_faqs(matcher)}
+        self._by_id: dict[str, Any] = {f.id: f for f in kb}
 
     @classmethod
     def from_path(cls, kb_path: Any) -> FaqLibraryAnswerer:
         import faq
 
-        return cls(faq.FaqMatcher(faq.load_kb(kb_path)))
+        kb = faq.load_kb(kb_path)
+        return cls(faq.FaqMatcher(kb), kb)
 
     def match(self, text: str) -> Match:
         d = self._matcher.decide(text)
@@ -84,10 +85,3 @@ class FaqLibraryAnswerer:
     def speech_hints(self, limit: int) -> Sequence[str]:
         return list(self._matcher.speech_hints(limit))
 
-
-def _kb_faqs(matcher: Any) -> list[Any]:
-    kb = getattr(matcher, "kb", None)
-    faqs = getattr(kb, "faqs", None) if kb is not None else getattr(matcher, "faqs", None)
-    if faqs is None:
-        raise TypeError("faq matcher exposes neither .kb.faqs nor .faqs")
-    return list(faqs)
