@@ -16,6 +16,7 @@ COMMAND_MODULES: list[tuple[str, str | None]] = [
     ("audit", "audit"),
     ("keys", "keys"),
     ("worker", None),
+    ("run", None),
     ("routing", "routing"),
 ]
 

@@ -19,4 +19,4 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, migrate: 
         upgrade(get_settings().database_url)
 
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, log_config=None)
+                proxy_headers=True, log_config=None, access_log=False)

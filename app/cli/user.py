@@ -31,3 +31,19 @@ def add(
         typer.echo(f"エラー: {exc}", err=True)
         raise typer.Exit(2) from exc
     typer.echo(f"ユーザー {username} ({role.value}) を作成しました。")
+
+
+@app.command("ensure-demo")
+def ensure_demo() -> None:
+    """Create the demo admin account if missing and print its login (development only)."""
+    from app.demo_account import DemoRefused, ensure_demo_account
+
+    settings = get_settings()
+    try:
+        login = ensure_demo_account(settings)
+    except DemoRefused as exc:
+        typer.echo(f"エラー: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"URL: {settings.public_base_url}/console/")
+    typer.echo(f"ユーザー名: {login.username}")
+    typer.echo(f"パスワード: {login.password}")
