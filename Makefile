@@ -27,8 +27,18 @@ test: venv
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
-run: venv
-	$(VENV)/bin/madoguchi serve
+# `make run` hooks for the other pieces: RUN_PREREQS are targets to build first (models, Rasa's venv
+# and trained model); RUN_WITH adds supervised processes as --with "NAME=COMMAND", e.g.
+#   RUN_PREREQS += rasa-model
+#   RUN_WITH += --with "rasa=$(MAKE) --no-print-directory rasa-serve"
+RUN_PREREQS ?=
+RUN_WITH ?=
+
+# Migrates the database, creates the demo account, starts web app + worker (+ RUN_WITH), prints the
+# URL and login; Ctrl-C stops everything. Second expansion lets RUN_PREREQS be extended anywhere below.
+.SECONDEXPANSION:
+run: venv $$(RUN_PREREQS)
+	$(VENV)/bin/madoguchi run $(RUN_WITH)
 
 clean:
 	rm -rf $(VENV) .tools
