@@ -60,6 +60,17 @@ class Settings(BaseSettings):
     voice_asr: Literal["gather", "stream"] = "gather"
     office_hours: str = "weekdays 08:45-17:30"
     recording_enabled: bool = False
+    # stream path (on premises): ASR engine, models, endpointing, how replies are spoken
+    asr_engine: Literal["vosk", "vosk-server", "whisper"] = "vosk"
+    vosk_model_path: Path | None = None  # default: data_dir/models/vosk-model-small-ja-0.22
+    vosk_server_url: str = "ws://127.0.0.1:2700"
+    asr_pool_size: int = 4  # warm Vosk recognizers kept ready
+    whisper_model_dir: Path | None = None  # default: data_dir/models/whisper-base
+    whisper_cpu_threads: int = 2
+    asr_prompt: str = ""  # whisper: domain words that steer decoding (empty: the built-in tax-line prompt)
+    stream_reply: Literal["media", "update"] = "media"  # TTS audio on the stream, or <Say> by call update
+    endpoint_silence_ms: int = 700
+    aizuchi_max_ms: int = 500
 
     # --- masking ---
     raw_retention_days: int = 30

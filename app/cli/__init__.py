@@ -18,6 +18,7 @@ COMMAND_MODULES: list[tuple[str, str | None]] = [
     ("worker", None),
     ("run", None),
     ("routing", "routing"),
+    ("models", "models"),
 ]
 
 

@@ -1,0 +1,104 @@
+"""What the `stream` path shares across calls, built once per app from Settings.
+
+The ASR engine (with its warm pool), the TTS cache, the one-time stream tokens, the Twilio REST
+client and the session configuration. Also renders TwiML for the stream path: Says, then a Listen as
+``<Connect><Stream>``; Transfer/Enqueue/Hangup go through the gather path's renderer (voice/twiml.py)
+so transfers report back to the same webhooks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from twilio.twiml.voice_response import VoiceResponse
+
+from core.settings import Settings
+from voice.asr.base import AsrEngine
+from voice.asr.factory import build_asr_engine
+from voice.endpointing import EndpointingConfig
+from voice.events import Action, Enqueue, Hangup, Listen, Say, Transfer
+from voice.media_protocol import OutboundMessage, Start
+from voice.stream_session import EventHandler, StreamConfig, StreamSession
+from voice.stream_token import StreamTokens
+from voice.stream_twiml import append_stream_listen, stream_url
+from voice.tts import OpenJTalkSynthesizer
+from voice.twilio_rest import CallUpdater, TwilioCallUpdater
+from voice.twiml import LANGUAGE
+from voice.wiring import VoiceRuntime
+
+log = logging.getLogger("madoguchi.voice.stream")
+_lock = threading.Lock()
+
+
+class StreamRuntime:
+    def __init__(self, settings: Settings, *, engine: AsrEngine | None = None, updater: CallUpdater | None = None,
+                 tts: OpenJTalkSynthesizer | None = None) -> None:
+        self.settings = settings
+        self.engine = engine or build_asr_engine(settings)
+        self.tts = tts or OpenJTalkSynthesizer()
+        self.tokens = StreamTokens(settings.secret_key.get_secret_value().encode())
+        self.updater = updater or TwilioCallUpdater(api_base=settings.twilio_api_base,
+                                                    account_sid=settings.twilio_account_sid,
+                                                    auth_token=settings.twilio_auth_token.get_secret_value())
+        self.config = StreamConfig(
+            reply_mode=settings.stream_reply,
+            endpointing=EndpointingConfig(end_of_turn_silence_ms=settings.endpoint_silence_ms,
+                                          aizuchi_max_ms=settings.aizuchi_max_ms),
+        )
+        self.url = stream_url(settings.public_base_url)
+        self.active: set[StreamSession] = set()
+        self.finished_sessions = 0
+
+    async def warm_up(self, prompts: list[str] | None = None) -> None:
+        try:
+            await self.engine.start()
+            if prompts:
+                await asyncio.to_thread(self.tts.prewarm, prompts)
+        except Exception:
+            log.exception("stream path warm-up failed (the first calls will be slower)")
+
+    async def aclose(self) -> None:
+        await self.engine.aclose()
+
+    # ------------------------------------------------------------------ TwiML
+    def render(self, rt: VoiceRuntime, actions: list[Action], call_sid: str, seq: int) -> str:
+        if any(isinstance(a, Transfer | Enqueue | Hangup) for a in actions):
+            return rt.twiml.render(actions, call_sid, seq)
+        response = VoiceResponse()
+        for action in actions:
+            if isinstance(action, Say):
+                response.say(action.text, voice=rt.twiml.tts_voice, language=LANGUAGE)
+            elif isinstance(action, Listen):
+                append_stream_listen(response, url=self.url, token=self.tokens.issue(call_sid), listen=action)
+        return str(response)
+
+    # ------------------------------------------------------------------ sessions
+    def new_session(self, rt: VoiceRuntime, start: Start, listen: Listen, handle: EventHandler,
+                    send: Callable[[OutboundMessage], Awaitable[None]]) -> StreamSession:
+        session = StreamSession(
+            start=start, listen=listen, handle=handle, engine=self.engine, send=send, updater=self.updater,
+            render_update=lambda call_sid, actions, seq: self.render(rt, actions, call_sid, seq),
+            tts=self.tts, config=self.config,
+        )
+        self.active.add(session)
+        return session
+
+    def finished(self, session: StreamSession) -> None:
+        self.active.discard(session)
+        self.finished_sessions += 1
+
+
+def stream_runtime(app_state: Any) -> StreamRuntime:
+    """The app's StreamRuntime, built on first use (tests may put their own on app.state.voice_stream)."""
+    runtime: StreamRuntime | None = getattr(app_state, "voice_stream", None)
+    if runtime is None:
+        with _lock:
+            runtime = getattr(app_state, "voice_stream", None)
+            if runtime is None:
+                runtime = StreamRuntime(app_state.settings)
+                app_state.voice_stream = runtime
+    return runtime
