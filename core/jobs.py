@@ -40,13 +40,15 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Generic, Literal, ParamSpec, TypeVar
 
 import redis
-from huey.api import Result, TaskWrapper
+from huey.api import Result, TaskWrapper, crontab
 from huey.exceptions import ResultTimeout, TaskException
 from huey.storage import BaseStorage, MemoryStorage, RedisStorage, SqliteStorage
 
+from core.clock import TOKYO
 from core.job_engine import LeasedHuey, RecoveringConsumer
 from core.settings import Settings, get_settings
 
@@ -74,11 +76,24 @@ class JobResultTimeout(JobError):
     """No result arrived in time; the job may still be queued or running."""
 
 
+class TokyoSchedule:
+    """Cron fields read in Asia/Tokyo time (Huey itself compares them with UTC)."""
+
+    def __init__(self, minute: str, hour: str, day: str, month: str, day_of_week: str) -> None:
+        # strict: a typo fails when the module is imported, not silently never runs
+        self._matches = crontab(minute, hour, day, month, day_of_week, strict=True)
+
+    def __call__(self, utc_timestamp: datetime) -> bool:
+        tokyo = utc_timestamp.replace(tzinfo=UTC).astimezone(TOKYO).replace(tzinfo=None)
+        return bool(self._matches(tokyo))
+
+
 @dataclass(frozen=True)
 class JobOptions:
     retries: int = 0
     retry_delay: float = 0.0  # seconds before the first retry
     retry_backoff: float = 1.0  # each further retry waits this factor longer
+    schedule: TokyoSchedule | None = None  # periodic jobs only
 
 
 class JobHandle(Generic[R]):
@@ -139,6 +154,27 @@ def job(*, retries: int = 0, retry_delay: float = 0.0, retry_backoff: float = 1.
     return declare
 
 
+def periodic_job(*, minute: str = "0", hour: str = "*", day: str = "*", month: str = "*",
+                 day_of_week: str = "*", retries: int = 0, retry_delay: float = 0.0
+                 ) -> Callable[[Callable[[], R]], Job[[], R]]:
+    """Declare a job that workers enqueue themselves, on a cron schedule in Tokyo time.
+
+    Fields as in cron (``day_of_week`` 0 = Sunday). Every worker started without ``--no-periodic``
+    enqueues it, so with several machines start one such worker, or rely on the job's idempotence.
+    """
+    schedule = TokyoSchedule(minute, hour, day, month, day_of_week)
+    options = JobOptions(retries, retry_delay, schedule=schedule)
+
+    def declare(func: Callable[[], R]) -> Job[[], R]:
+        declared: Job[[], R] = Job(func, options)
+        _declared[declared.key] = declared
+        if _queue is not None:
+            _queue.register(declared)
+        return declared
+
+    return declare
+
+
 @dataclass(frozen=True)
 class QueueHealth:
     ok: bool
@@ -160,10 +196,11 @@ class JobQueue:
         if declared.key in self._tasks:  # a reloaded module: Huey would refuse a second registration
             self._tasks.pop(declared.key).unregister()
         opts = declared.options
-        self._tasks[declared.key] = self.huey.task(
-            retries=opts.retries, retry_delay=opts.retry_delay, retry_backoff=opts.retry_backoff,
-            name=declared.func.__qualname__.replace(".", "_"),
-        )(declared.func)
+        settings = {"retries": opts.retries, "retry_delay": opts.retry_delay,
+                    "retry_backoff": opts.retry_backoff, "name": declared.func.__qualname__.replace(".", "_")}
+        decorate = (self.huey.task(**settings) if opts.schedule is None
+                    else self.huey.periodic_task(opts.schedule, **settings))
+        self._tasks[declared.key] = decorate(declared.func)
 
     def enqueue(self, declared: Job[P, R], *args: P.args, **kwargs: P.kwargs) -> JobHandle[R]:
         task = self._tasks.get(declared.key)
@@ -182,7 +219,8 @@ class JobQueue:
             return QueueHealth(False, self.backend, detail=f"{type(exc).__name__}: {exc}")
         return QueueHealth(True, self.backend, pending=pending, running=running)
 
-    def consumer(self, workers: int = 1, worker_type: WorkerType = "thread") -> RecoveringConsumer:
+    def consumer(self, workers: int = 1, worker_type: WorkerType = "thread", periodic: bool = True
+                 ) -> RecoveringConsumer:
         if self.huey.immediate:
             raise JobError("queue_backend=immediate runs jobs in the caller; there is nothing to consume")
         return RecoveringConsumer(
@@ -190,6 +228,7 @@ class JobQueue:
             recovery_interval=max(self.huey.leases.lease_seconds / 2, 0.5),
             workers=workers,
             worker_type=worker_type,
+            periodic=periodic,
             max_delay=1.0,  # idle SQLite polling: a new job waits at most a second
             # Ctrl-C lets running jobs finish for a while; what is still running then is re-queued.
             shutdown_timeout=30.0,

@@ -21,6 +21,8 @@ def worker(
     worker_type: Annotated[str, typer.Option(help="thread, or process for CPU-bound jobs.")] = "thread",
     tasks: Annotated[list[str] | None, typer.Option(
         "--tasks", help="Another module declaring jobs (repeatable).")] = None,
+    periodic: Annotated[bool, typer.Option(
+        help="Enqueue periodic jobs on schedule (with several machines, leave it on one).")] = True,
 ) -> None:
     """Run background jobs until Ctrl-C (running jobs get 30 s to finish, then are re-queued)."""
     from core.job_engine import RedactTaskErrors
@@ -36,4 +38,4 @@ def worker(
     queue = configure_queue(settings)
     for module in (*JOB_MODULES, *(tasks or ())):
         importlib.import_module(module)
-    queue.consumer(workers=workers, worker_type=worker_type).run()  # type: ignore[arg-type]
+    queue.consumer(workers=workers, worker_type=worker_type, periodic=periodic).run()  # type: ignore[arg-type]

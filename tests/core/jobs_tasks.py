@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from core.jobs import job
+from core.jobs import job, periodic_job
 
 
 def _append(path: Path, line: str) -> int:
@@ -44,3 +44,9 @@ def fail_twice(marker_dir: str) -> int:
 def always_fail(marker_dir: str) -> None:
     _append(Path(marker_dir) / "attempts", str(os.getpid()))
     raise ValueError("permanent failure")
+
+
+@periodic_job(minute="0", hour="3")
+def nightly() -> str:
+    """A periodic job: 03:00 Tokyo time, every day."""
+    return "ran"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from core.jobs import JobFailed, configure_queue, queue_health, reset_queue
+from core.jobs import JobFailed, configure_queue, periodic_job, queue_health, reset_queue
 from core.settings import Settings
 from tests.core import jobs_tasks
 from tests.core.jobs_harness import WAIT_SECONDS, lines, log_records, redis_server, running_worker, worker_env
@@ -100,3 +101,17 @@ def test_queue_health_reports_a_reachable_redis(tmp_path: Path) -> None:
     with redis_server(tmp_path) as url:
         configure_queue(Settings(data_dir=tmp_path, queue_backend="redis", redis_url=url))
         assert queue_health().ok
+
+
+def test_a_periodic_job_is_due_on_its_tokyo_schedule(tmp_path: Path) -> None:
+    queue = configure_queue(Settings(data_dir=tmp_path, queue_backend="sqlite"))
+    # Huey asks with naive UTC times; 03:00 in Tokyo is 18:00 UTC the day before.
+    due = [task.name for task in queue.huey.read_periodic(datetime(2026, 4, 1, 18, 0))]
+    assert "nightly" in due
+    assert "nightly" not in [task.name for task in queue.huey.read_periodic(datetime(2026, 4, 1, 3, 0))]
+    assert jobs_tasks.nightly() == "ran"
+
+
+def test_a_mistyped_schedule_fails_at_declaration() -> None:
+    with pytest.raises(ValueError):
+        periodic_job(hour="3am")
