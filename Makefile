@@ -6,7 +6,7 @@ UV := .tools/uv/bin/uv
 VENV := .venv
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test lint typecheck venv clean
+.PHONY: run test lint typecheck venv clean rasa rasa-venv rasa-model
 
 $(UV):
 	$(PYTHON) -m venv .tools/uv
@@ -18,11 +18,42 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 venv: $(VENV)/.synced
 
+# --- Rasa (welfare routing): its own Python 3.10 environment, a model trained when its data changes ---
+RASA_VENV := .venv-rasa
+RASA_DIR := routing/rasa
+RASA_MODEL := $(RASA_DIR)/models/welfare-routing.tar.gz
+RASA_SOURCES := $(RASA_DIR)/config.yml $(RASA_DIR)/domain.yml $(wildcard $(RASA_DIR)/data/*.yml $(RASA_DIR)/data/nlu/*.yml $(RASA_DIR)/components/*.py)
+# the port of MADOGUCHI_RASA_URL (default http://127.0.0.1:5005); the server always binds 127.0.0.1
+RASA_PORT := $(or $(lastword $(subst :, ,$(patsubst %/,%,$(MADOGUCHI_RASA_URL)))),5005)
+
+# Python 3.10: pyenv's if present, else a working python3.10, else uv downloads a managed one.
+$(RASA_VENV)/.synced: $(UV) $(RASA_DIR)/requirements.lock
+	@py=$$(ls -d $$(pyenv root 2>/dev/null || echo /nonexistent)/versions/3.10.*/bin/python 2>/dev/null | tail -1); \
+	if [ -z "$$py" ] && python3.10 -c pass 2>/dev/null; then py=$$(command -v python3.10); fi; \
+	if [ -n "$$py" ]; then $(UV) venv --allow-existing --python "$$py" $(RASA_VENV); \
+	else $(UV) venv --allow-existing --python 3.10 --python-preference only-managed $(RASA_VENV); fi
+	VIRTUAL_ENV=$(RASA_VENV) $(UV) pip sync --require-hashes $(RASA_DIR)/requirements.lock
+	cd $(RASA_DIR) && ../../$(RASA_VENV)/bin/rasa telemetry disable
+	touch $@
+
+rasa-venv: $(RASA_VENV)/.synced
+
+$(RASA_MODEL): $(RASA_VENV)/.synced $(RASA_SOURCES)
+	cd $(RASA_DIR) && ../../$(RASA_VENV)/bin/rasa train --fixed-model-name welfare-routing --out models
+	touch $@
+
+rasa-model: $(RASA_MODEL)
+
+# The Rasa server alone (API enabled for the gateway and `madoguchi routing predict`).
+rasa: $(RASA_MODEL)
+	cd $(RASA_DIR) && exec ../../$(RASA_VENV)/bin/rasa run --enable-api -i 127.0.0.1 -p $(RASA_PORT) \
+		--model models/welfare-routing.tar.gz
+
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-test: venv
+test: venv rasa-model
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
