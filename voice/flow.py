@@ -178,8 +178,8 @@ class CallFlow:
                 self._handover(ctx, step, "dtmf_zero", None, now)
             elif key == "9":
                 self._repeat(ctx, step)
-            elif ctx.state is CallState.CLARIFYING and key in "12":
-                self._clarify_reply(ctx, "はい" if key == "1" else "いいえ", step, now)
+            elif ctx.state is CallState.CLARIFYING and key in ("1", "2"):
+                self._clarify_reply(ctx, "はい" if key == "1" else "後の方", step, now)
             else:
                 step.actions += [Say(self.p.keys_help), *self._last_listen(ctx)]
             return
@@ -191,7 +191,7 @@ class CallFlow:
         ctx.silences = 0
         text = event.text.strip()
         step.turn = TurnRecord(kind="said", text=text, confidence=event.confidence)
-        if self.answerer.is_human_request(text):
+        if self.answerer.is_human_request(text) or phrases.is_bare_staff_request(text):
             self._handover(ctx, step, "human_request", None, now)
         elif ctx.state is CallState.CLARIFYING:
             self._clarify_reply(ctx, text, step, now)

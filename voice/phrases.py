@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_STRIP = re.compile(r"[\s、。,.!！?？「」『』・ー〜~]")
+_STRIP = re.compile(r"[\s、。,.!！?？「」『』・〜~]")
 
 NOT_HELPFUL = ("わからない", "分からない", "わかりません", "分かりません", "解決しない", "解決しません",
                "役に立たない", "役に立ちません", "意味がわからない", "そうじゃない", "そういうことじゃ",
@@ -20,6 +20,9 @@ NOTHING_ELSE = ("ありません", "ないです", "ないです", "大丈夫", 
                 "以上です", "もういい", "十分です", "わかりました", "分かりました", "ありがとう", "了解")
 YES = ("はい", "ええ", "うん", "そうです", "そう", "お願いします", "あります", "あるよ", "ある")
 NO = ("いいえ", "いえ", "いや", "違", "ちが", "ない", "ません")
+
+
+STAFF_WORDS = ("職員", "担当", "オペレーター", "人間", "係の人", "係の方", "人と", "ひと")
 
 
 def normalize(text: str) -> str:
@@ -49,3 +52,9 @@ def is_yes(text: str) -> bool:
 def is_no(text: str) -> bool:
     t = normalize(text)
     return len(t) <= 15 and _has(t, NO)
+
+
+def is_bare_staff_request(text: str) -> bool:
+    """A short 「職員」「職員さん」「担当の人」: the greeting tells callers this word reaches a person."""
+    t = normalize(text)
+    return len(t) <= 8 and _has(t, STAFF_WORDS)

@@ -17,12 +17,13 @@ from twilio.request_validator import RequestValidator
 
 from core.web.csrf import csrf_exempt
 from voice.calls import Handled
+from voice.console import router as console_router
 from voice.errors import CallNotFound, FlowError, StaleEvent
 from voice.events import CallerPressed, CallerSaid, CallEvent, HangUp, Silence, Transfer, TransferEnded
 from voice.wiring import VoiceRuntime, voice_runtime
 
 log = logging.getLogger("madoguchi.voice")
-router = APIRouter(prefix="/voice", include_in_schema=False)
+webhooks = APIRouter(prefix="/voice", include_in_schema=False)
 TWILIO = "Twilio request signature (RequestValidator)"
 SORRY = ("申し訳ありません。システムの都合により、お電話を終了いたします。"
          "おそれいりますが、あらためておかけ直しください。")
@@ -102,7 +103,7 @@ async def _handle(rt: VoiceRuntime, call_sid: str, event: CallEvent, seq: int | 
     return _reply(rt, handled)
 
 
-@router.post("/incoming")
+@webhooks.post("/incoming")
 @csrf_exempt(TWILIO)
 async def incoming(request: Request) -> Response:
     form = await signed_form(request)
@@ -118,7 +119,7 @@ async def incoming(request: Request) -> Response:
     return _reply(rt, handled)
 
 
-@router.post("/gather")
+@webhooks.post("/gather")
 @csrf_exempt(TWILIO)
 async def gather(request: Request) -> Response:
     form = await signed_form(request)
@@ -126,7 +127,7 @@ async def gather(request: Request) -> Response:
     return await _handle(rt, form.get("CallSid", ""), _event_from_gather(form), _seq(request))
 
 
-@router.post("/transfer-done")
+@webhooks.post("/transfer-done")
 @csrf_exempt(TWILIO)
 async def transfer_done(request: Request) -> Response:
     form = await signed_form(request)
@@ -139,7 +140,7 @@ async def transfer_done(request: Request) -> Response:
     return await _handle(rt, form.get("CallSid", ""), event, _seq(request))
 
 
-@router.post("/whisper")
+@webhooks.post("/whisper")
 @csrf_exempt(TWILIO)
 async def whisper(request: Request) -> Response:
     """Said to the staff member who picks up, before the caller is connected."""
@@ -154,7 +155,7 @@ async def whisper(request: Request) -> Response:
     return xml(rt.twiml.say_only(text))
 
 
-@router.post("/hold")
+@webhooks.post("/hold")
 @csrf_exempt(TWILIO)
 async def hold(request: Request) -> Response:
     await signed_form(request)
@@ -162,7 +163,7 @@ async def hold(request: Request) -> Response:
     return xml(rt.twiml.hold_music(rt.flow.p.hold))
 
 
-@router.post("/status")
+@webhooks.post("/status")
 @csrf_exempt(TWILIO)
 async def status(request: Request) -> Response:
     """Twilio's call status callback: a finished call closes its record with its outcome."""
@@ -178,3 +179,9 @@ async def status(request: Request) -> Response:
     except FlowError as exc:
         log.warning("status callback refused call=%s: %s", call_sid, exc)
     return Response(status_code=204)
+
+
+# What app/main.py includes: the webhooks and the staff console pages.
+router = APIRouter(include_in_schema=False)
+router.include_router(webhooks)
+router.include_router(console_router)

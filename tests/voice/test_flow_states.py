@@ -113,3 +113,11 @@ def test_caller_phrases(text: str, nothing_else: bool, not_helpful: bool, yes: b
     assert phrases.is_not_helpful(text) is not_helpful
     assert phrases.is_yes(text) is yes
     assert phrases.is_no(text) is no
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("職員", True), ("職員さん", True), ("担当の人", True), ("オペレーター", True),
+    ("職員が家に来ると言われたのですが", False), ("住民税の納期", False),
+])
+def test_bare_staff_word_reaches_a_person(text: str, expected: bool) -> None:
+    assert phrases.is_bare_staff_request(text) is expected
