@@ -64,7 +64,11 @@ class LeasedHuey(Huey):
         if data is None:
             return None
         message = self.serializer.deserialize(data)  # a namedtuple: readable without the registry
-        self.holder.acquire(message.id, message.name, bytes(data))
+        try:
+            self.holder.acquire(message.id, message.name, bytes(data))
+        except Exception:
+            self.storage.enqueue(data)  # no lease, no run: hand the message back rather than risk it
+            raise
         try:
             task: Task = self._registry.create_task(message)
         except Exception:

@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     # A running job's lease is refreshed every third of this; a lease this old means its worker died.
     job_lease_seconds: float = 60.0
-    # A job whose worker died this many times in a row is given up (with an error result).
+    # A job is given up (with an error result) once its worker has died under it more than this many times.
     job_max_recoveries: int = 5
 
     # --- staff console ---
