@@ -1,0 +1,74 @@
+"""Addresses, as one span down to the building and room: みらい市若葉町2丁目14番3号,
+みらい 市 しののめ ちょう いっ ちょうめ よん の じゅう に (spoken, read through the number normalizer),
+本町2丁目, 静岡県富士宮市, 横浜市港北区 … 402号室. A municipality alone is not labelled (README):
+at least two levels, or a town with a block number, are required."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from masking.detection.labels import LOCATION
+from masking.detection.recognizers.base import JaRecognizer
+
+_SP = r"[ \u3000]?"
+_NAME = r"[一-龥々ぁ-ゖァ-ヺーヶケ]"
+_PREF = rf"(?:[一-龥]{{2,3}}{_SP}[都道府県])"
+_CITY = rf"(?:{_NAME}{{1,5}}?{_SP}市)"
+_WARD = rf"(?:{_NAME}{{1,4}}?{_SP}[区郡])"
+_TOWN_NAME = rf"(?:{_NAME}{{1,6}}?(?:{_SP}(?:町|村))?)"
+_SEP = r"[ \u3000]*(?:[-‐‑−－ー―・の])[ \u3000]*"
+_BLOCK = (
+    rf"(?:\d+{_SP}丁目(?:{_SP}\d+{_SP}(?:番地?|{_SEP}){_SP}(?:\d+{_SP}号?(?:{_SEP}\d+)?)?|{_SP}\d+{_SP}番地|{_SP}\d+(?:{_SEP}\d+)*)?"
+    rf"|\d+{_SP}番地?(?:{_SP}\d+{_SP}号?)?|\d+(?:{_SEP}\d+){{1,2}})"
+)
+_BUILDING_SUFFIX = r"(?:荘|寮|ハイツ|団地|マンション|アパート|コーポ|ハイム|ビル|ハウス|住宅|レジデンス|メゾン)"
+_ROOM = r"(?:[ \u3000]?\d+[ \u3000]?(?:号室|号棟|号|階|F)?)"
+_BUILDING = re.compile(
+    rf"[ \u3000](?:第\d+)?(?:[^\s、。，,（）()「」：:\d]{{0,10}}?{_BUILDING_SUFFIX}[^\s、。，,（）()「」：:\d]{{0,6}}?(?={_ROOM}|[\s、。，,）)]|$)"  # noqa: E501 (a regex reads better whole)
+    rf"|[^\s、。，,（）()「」：:\d]{{1,10}}?(?=\d+[ \u3000]?(?:号室|号棟|号|階|F))){_ROOM}*"
+)
+_ADDRESS = re.compile(
+    # Starts at a boundary: line start, punctuation, a space or right after a particle.
+    r"(?:(?<![^\s：:、。，,（(「・はがをにでのともへや])|(?<=[ぁ-ゖ])(?=[一-龥]))(?:"
+    rf"(?:{_PREF}{_SP}(?:{_CITY}|{_WARD}){_SP}{_WARD}?|{_CITY}{_SP}{_WARD})(?:{_SP}{_TOWN_NAME}{_SP}{_BLOCK})?"
+    rf"|(?:{_PREF}{_SP})?{_CITY}{_SP}{_WARD}?{_SP}{_TOWN_NAME}{_SP}{_BLOCK}"
+    rf"|{_TOWN_NAME}{_SP}\d+{_SP}丁目(?:{_SP}\d+{_SP}(?:番地?|{_SEP}){_SP}(?:\d+{_SP}号?)?|{_SP}\d+(?:{_SEP}\d+)*)?"
+    rf"|{_TOWN_NAME}{_SP}\d+(?:{_SEP}\d+){{2}}(?!\d))"
+)
+# 090-6674-2051 has the shape of 本町4-18-6: a block number never starts with 0.
+_PHONE_LIKE = re.compile(r"(?<!\d)0\d*(?:[ \u3000]*(?:[-‐‑−－ー―・の])[ \u3000]*\d+){2}")
+
+
+# 「隣の桜台に住んでいる」「杉並区在住」: a place named as where someone lives.
+_RESIDENCE = re.compile(r"(?<![一-龥々ァ-ヺー])(?P<x>[一-龥々ァ-ヺー]{2,8})(?=に住んで|に住む|に住ん|在住|に暮らして)")
+# 「東雲ハイツです」: a named building on its own.
+_NAMED_BUILDING = re.compile(
+    r"(?<![一-龥々ァ-ヺー])[一-龥々ァ-ヺー]{1,8}(?:ハイツ|荘|団地|マンション|コーポ|ハイム|レジデンス)(?:\d+号棟?)?"
+)
+
+
+class AddressRecognizer(JaRecognizer):
+    ENTITIES = (LOCATION,)
+
+    def find(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[RecognizerResult]:
+        norm = self.normalized(text)
+        t = norm.text
+        for m in _ADDRESS.finditer(t):
+            start, end = m.start(), m.end()
+            if _PHONE_LIKE.search(t[start:end]):
+                continue
+            while end > start and (t[end - 1] in " \u3000" or t[end - 1] == "の"):
+                end -= 1
+            if re.search(r"\d", t[start:end]) and end < len(t):
+                building = _BUILDING.match(t, end)
+                if building and building.end() > end:
+                    end = building.end()
+            orig_start, orig_end = norm.to_original(start, end)
+            yield self.result(LOCATION, orig_start, orig_end, 0.85)
+        for pattern in (_RESIDENCE, _NAMED_BUILDING):
+            for m in pattern.finditer(text):
+                yield self.result(LOCATION, m.start(), m.end(), 0.7)
