@@ -35,6 +35,7 @@ class Match:
     candidates: tuple[tuple[str, float], ...]
     clarify_question: str | None = None
     clarify_options: tuple[str, str] | None = None  # FAQ ids
+    referral: str | None = None  # out_of_scope: the office that handles the subject (e.g. 市民課)
 
 
 class Answerer(Protocol):
@@ -66,9 +67,10 @@ class FaqLibraryAnswerer:
         d = self._matcher.decide(text)
         options = d.clarify_options
         return Match(action=d.action, reason=d.reason, faq=d.faq, score=float(d.score),
-                     candidates=tuple((str(i), float(s)) for i, s in d.candidates),
+                     candidates=tuple((str(c.faq_id), float(c.score)) for c in d.candidates),
                      clarify_question=d.clarify_question,
-                     clarify_options=(options[0].id, options[1].id) if options else None)
+                     clarify_options=(options[0].id, options[1].id) if options else None,
+                     referral=getattr(getattr(d, "referral", None), "department", None))
 
     def resolve_clarify(self, text: str, option_ids: tuple[str, str]) -> FaqEntry | None:
         options = (self._by_id[option_ids[0]], self._by_id[option_ids[1]])

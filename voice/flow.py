@@ -228,7 +228,7 @@ class CallFlow:
         elif match.reason == "low_confidence":
             self._handover(ctx, step, "low_confidence", self._department_of(top), now)
         else:
-            self._miss(ctx, step, now)
+            self._miss(ctx, step, now, referral=match.referral)
 
     def _answer(self, ctx: CallContext, entry: FaqEntry, step: FlowStep) -> None:
         ctx.misses = 0
@@ -238,13 +238,14 @@ class CallFlow:
         self._move(ctx, CallState.FOLLOW_UP)
         step.actions += [Say(entry.answer_voice), Say(self.p.anything_else), self._listen(ListenFor.QUESTION)]
 
-    def _miss(self, ctx: CallContext, step: FlowStep, now: datetime) -> None:
+    def _miss(self, ctx: CallContext, step: FlowStep, now: datetime, referral: str | None = None) -> None:
         ctx.misses += 1
         if ctx.misses >= MISSES_BEFORE_TRANSFER:
             self._handover(ctx, step, "misses", None, now)
             return
         self._move(ctx, CallState.LISTENING)
-        step.actions += [Say(self.p.rephrase), self._listen(ListenFor.QUESTION)]
+        prompt = self.p.referral(referral) if referral else self.p.rephrase
+        step.actions += [Say(prompt), self._listen(ListenFor.QUESTION)]
 
     def _clarify_reply(self, ctx: CallContext, text: str, step: FlowStep, now: datetime) -> None:
         assert ctx.clarify is not None

@@ -32,6 +32,10 @@ class Prompts:
     anything_else: str = "ほかにご質問はありますか。"
     rephrase: str = ("申し訳ありません。お答えできる情報が見つかりませんでした。"
                      "恐れ入りますが、言い方を変えて、もう一度お話しください。")
+    def referral(self, department: str) -> str:
+        return (f"申し訳ありません。そのご質問は、{department}の担当です。{department}へお問い合わせください。"
+                "税についてのご質問があれば、お話しください。")
+
     no_input: str = "お声が聞き取れませんでした。ご質問をお話しください。職員におつなぎする場合は0を押してください。"
     no_input_after_answer: str = "ほかにご質問がある場合はお話しください。"
     keys_help: str = "0を押すと職員に、9を押すともう一度お聞きになれます。"
