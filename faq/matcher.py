@@ -1,0 +1,139 @@
+"""``FaqMatcher``: from one caller utterance to a decision — answer, clarify, or transfer.
+
+Rules, in order (the first that applies wins):
+
+1. nothing usable was said                        → transfer, ``empty``
+2. the caller asks for a person                   → transfer, ``human_request``
+3. an out-of-scope subject ranks above every FAQ  → transfer, ``out_of_scope`` (``referral`` names the office)
+4. the best FAQ scores below ``clarify``          → transfer, ``low_confidence``
+5. the best FAQ is a ``transfer: true`` FAQ        → transfer, ``transfer_faq`` (``faq`` set: staff know the topic)
+6. best ≥ ``answer`` and the runner-up is ≥ ``margin`` (relative) below → answer, ``confident``
+7. the runner-up is within ``clarify_margin`` (relative) → clarify between the two, ``close_candidates``
+8. otherwise                                      → transfer, ``low_confidence``
+
+Answering the wrong FAQ is worse than a transfer, so thresholds are calibrated for a low wrong-answer
+rate first (see benchmarks/faq_calibrate.py and BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from faq.analysis import Analyzer
+from faq.clarify import clarify_question
+from faq.config import DEFAULT_THRESHOLDS_PATH, load_thresholds
+from faq.human import is_human_request
+from faq.model import Candidate, Decision, Faq, KnowledgeBase, Thresholds
+from faq.normalize import normalize_text
+from faq.ranker import Ranker, RankerParams, Ranking
+from faq.scope import DEFAULT_SCOPE_PATH, ScopeEntry, load_scope
+
+N_CANDIDATES = 5
+
+
+class FaqMatcher:
+    """Matches utterances against one knowledge base. Immutable: build a new one after KB edits.
+
+    ``scope_path=None`` disables the out-of-scope directory; ``analyzer`` may be shared between
+    matchers (it holds the tokenizer and the synonym table).
+    """
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        thresholds: Thresholds | None = None,
+        *,
+        analyzer: Analyzer | None = None,
+        scope_path: Path | None = DEFAULT_SCOPE_PATH,
+        params: RankerParams | None = None,
+    ) -> None:
+        self.kb = kb
+        if thresholds is None:
+            thresholds = load_thresholds(DEFAULT_THRESHOLDS_PATH) if DEFAULT_THRESHOLDS_PATH.exists() else Thresholds()
+        self.thresholds = thresholds
+        self.analyzer = analyzer or Analyzer()
+        self.scope: tuple[ScopeEntry, ...] = load_scope(scope_path)
+        self.ranker = Ranker(kb.faqs, self.scope, self.analyzer, params)
+
+    def candidates(self, text: str, limit: int = N_CANDIDATES) -> list[Candidate]:
+        """FAQs best first (out-of-scope subjects left out), without any decision."""
+        ranking = self.ranker.rank(text)
+        n_faqs = self.ranker.n_faqs
+        out = []
+        for entry in ranking.order:
+            if entry < n_faqs:
+                out.append(Candidate(self.kb.faqs[entry].id, round(float(ranking.scores[entry]), 4)))
+                if len(out) == limit:
+                    break
+        return out
+
+    def decide(self, text: str, thresholds: Thresholds | None = None) -> Decision:
+        """The decision for one utterance (``thresholds`` overrides the matcher's, for calibration)."""
+        early = self.screen(text)
+        if early is not None:
+            return early
+        return self.decide_ranking(self.ranker.rank(text), thresholds or self.thresholds)
+
+    def screen(self, text: str) -> Decision | None:
+        """Rules 1–2, which need no ranking: empty input, a request for a person."""
+        normalized = normalize_text(text)
+        if not normalized:
+            return Decision(action="transfer", reason="empty", score=0.0, normalized=normalized)
+        if is_human_request(text):
+            return Decision(action="transfer", reason="human_request", score=0.0, normalized=normalized)
+        return None
+
+    def decide_ranking(self, ranking: Ranking, t: Thresholds) -> Decision:
+        """Rules 3–8 on a ranking."""
+        normalized = ranking.analysis.normalized
+        if not ranking.analysis.features:
+            return Decision(action="transfer", reason="empty", score=0.0, normalized=normalized)
+        n_faqs = self.ranker.n_faqs
+        scores = ranking.scores
+        faq_order = [int(i) for i in ranking.order if i < n_faqs][:N_CANDIDATES]
+        candidates = tuple(Candidate(self.kb.faqs[i].id, round(float(scores[i]), 4)) for i in faq_order)
+        top = int(ranking.order[0])
+        if top >= n_faqs and scores[top] > 0:
+            return Decision(
+                action="transfer",
+                reason="out_of_scope",
+                score=round(float(scores[top]), 4),
+                candidates=candidates,
+                referral=self.scope[top - n_faqs],
+                normalized=normalized,
+            )
+        best = self.kb.faqs[faq_order[0]]
+        s1 = float(scores[faq_order[0]])
+        s2 = float(scores[faq_order[1]]) if len(faq_order) > 1 else 0.0
+        gap = 1.0 - s2 / s1 if s1 > 0 else 0.0
+        common = {"score": round(s1, 4), "candidates": candidates, "normalized": normalized}
+        if s1 < t.clarify:
+            return Decision(action="transfer", reason="low_confidence", **common)
+        if best.transfer:
+            return Decision(action="transfer", reason="transfer_faq", faq=best, **common)
+        if s1 >= t.answer and gap >= t.margin:
+            return Decision(action="answer", reason="confident", faq=best, **common)
+        if gap < t.clarify_margin and len(faq_order) > 1:
+            second = self.kb.faqs[faq_order[1]]
+            return Decision(
+                action="clarify",
+                reason="close_candidates",
+                faq=best,
+                clarify_question=clarify_question(best, second),
+                clarify_options=(best, second),
+                **common,
+            )
+        return Decision(action="transfer", reason="low_confidence", **common)
+
+    def speech_hints(self, limit: int = 100) -> list[str]:
+        """Words of this KB worth biasing the recognizer toward (Twilio ``<Gather hints>``):
+        nouns of the questions and variants, the ones shared by most FAQs first."""
+        counts: Counter[str] = Counter()
+        for faq in self.kb:
+            counts.update(set(self.analyzer.nouns(" ".join(faq.texts))))
+        ranked = sorted(counts, key=lambda w: (-counts[w], -len(w), w))
+        return ranked[:limit]
+
+    def faq(self, faq_id: str) -> Faq | None:
+        return self.kb.get(faq_id)

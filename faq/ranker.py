@@ -1,0 +1,126 @@
+"""Rank the FAQs (and the out-of-scope subjects) for one utterance.
+
+Score of an entry = ``alpha`` · best single text (question or one variant)
+                  + (1 − ``alpha``) · the entry as a whole (question + variants + half-weighted answer),
+both BM25 over the feature families of ``faq.analysis``, mixed by ``family_weights``; then
+× (1 − ``topic_penalty``) when the caller names a tax and the FAQ is filed under another one.
+
+The best-text part rewards a close paraphrase; the whole-entry part lets the answer's vocabulary
+(信用金庫, 延滞金の割合 …) and the spread of variants count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from faq.analysis import Analysis, Analyzer
+from faq.index import IndexParams, Scheme, SparseIndex
+from faq.model import Faq
+from faq.scope import ScopeEntry
+
+
+def _default_family_weights() -> dict[str, float]:
+    return {"w": 0.1, "r": 0.3, "k": 0.1, "c": 0.2, "q": 0.05}
+
+
+@dataclass(frozen=True)
+class RankerParams:
+    family_weights: Mapping[str, float] = field(default_factory=_default_family_weights)
+    alpha: float = 0.3
+    answer_weight: float = 0.5
+    topic_penalty: float = 0.5
+    scheme: Scheme = "bm25"
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.5
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Scores of every entry for one utterance; entries ``[0, n_faqs)`` are FAQs, the rest scope."""
+
+    analysis: Analysis
+    scores: np.ndarray
+    order: np.ndarray  # entry indices, best first
+
+
+class Ranker:
+    def __init__(
+        self,
+        faqs: Sequence[Faq],
+        scope: Sequence[ScopeEntry],
+        analyzer: Analyzer,
+        params: RankerParams | None = None,
+    ) -> None:
+        self.params = params or RankerParams()
+        self.analyzer = analyzer
+        self.faqs = tuple(faqs)
+        self.scope = tuple(scope)
+        texts: list[dict[str, float]] = []
+        text_groups: list[int] = []
+        whole: list[dict[str, float]] = []
+        topics: list[frozenset[str]] = []
+        cache: dict[str, Analysis] = {}
+
+        def analyze(text: str) -> Analysis:
+            if text not in cache:
+                cache[text] = analyzer.analyze(text)
+            return cache[text]
+
+        entries: list[tuple[Sequence[str], str]] = [(f.texts, f.answer_text) for f in self.faqs]
+        entries += [(s.phrases, "") for s in self.scope]
+        for group, (asked, answer) in enumerate(entries):
+            combined: Counter[str] = Counter()
+            for text in asked:
+                features = analyze(text).features
+                texts.append(features)
+                text_groups.append(group)
+                combined.update(features)
+            if answer and self.params.answer_weight:
+                for term, tf in analyze(answer).features.items():
+                    combined[term] += tf * self.params.answer_weight
+            whole.append(dict(combined))
+        for faq in self.faqs:
+            topics.append(analyzer.analyze(f"{faq.category} {faq.question}").topics)
+        topics += [frozenset()] * len(self.scope)
+        self.entry_topics = topics
+        index_params = IndexParams(
+            family_weights=self.params.family_weights,
+            scheme=self.params.scheme,
+            bm25_k1=self.params.bm25_k1,
+            bm25_b=self.params.bm25_b,
+        )
+        self._texts = SparseIndex(texts, text_groups, index_params)
+        self._whole = SparseIndex(whole, list(range(len(entries))), index_params)
+        # topic → entries filed under it, for the penalty
+        self._topic_members = {
+            topic: np.array([topic in t for t in topics]) for topic in {x for t in topics for x in t}
+        }
+        self._has_topic = np.array([bool(t) for t in topics])
+
+    @property
+    def n_faqs(self) -> int:
+        return len(self.faqs)
+
+    def rank(self, text: str) -> Ranking:
+        analysis = self.analyzer.analyze(text)
+        return self.rank_analysis(analysis)
+
+    def rank_analysis(self, analysis: Analysis) -> Ranking:
+        alpha = self.params.alpha
+        scores = alpha * self._texts.score_groups(analysis.features) + (1 - alpha) * self._whole.score_groups(
+            analysis.features
+        )
+        if analysis.topics and self.params.topic_penalty:
+            shares = np.zeros(len(scores), dtype=bool)
+            for topic in analysis.topics:
+                members = self._topic_members.get(topic)
+                if members is not None:
+                    shares |= members
+            conflict = self._has_topic & ~shares
+            scores = np.where(conflict, scores * (1 - self.params.topic_penalty), scores)
+        order = np.argsort(-scores, kind="stable")
+        return Ranking(analysis=analysis, scores=scores, order=order)
