@@ -17,6 +17,7 @@ COMMAND_MODULES: list[tuple[str, str | None]] = [
     ("keys", "keys"),
     ("worker", None),
     ("run", None),
+    ("faq", "faq"),
     ("mask", "mask"),
     ("routing", "routing"),
     ("models", "models"),
