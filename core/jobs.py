@@ -17,6 +17,9 @@ Declaring a job (a domain module, at import time; no queue or settings needed ye
 
     transcribe.enqueue(consultation_id)   # from a request handler: returns a JobHandle at once
 
+Periodic jobs: ``@periodic_job(minute="0", hour="3")`` (cron fields, Tokyo time), e.g. the purge
+of raw transcripts past their retention period.
+
 The composition layer calls ``configure_queue(settings)`` at start (web app and worker); jobs
 declared before or after are registered with it. A worker must import the modules declaring its
 jobs (``app/cli/worker.py`` lists them).
