@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import FrameType
+from typing import Any
 
 PR_SET_PDEATHSIG = 1
 
@@ -60,6 +61,7 @@ class Supervisor:
         self.children: list[Child] = []
         self.say = say
         self._stop_requested = False
+        self._previous_handlers: dict[int, Any] = {}
 
     def _request_stop(self, signum: int, _frame: FrameType | None) -> None:
         if self._stop_requested:
@@ -67,8 +69,8 @@ class Supervisor:
         self._stop_requested = True
 
     def start(self) -> None:
-        signal.signal(signal.SIGINT, self._request_stop)
-        signal.signal(signal.SIGTERM, self._request_stop)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._previous_handlers[signum] = signal.signal(signum, self._request_stop)
         for spec in self.specs:
             process = subprocess.Popen(spec.argv, preexec_fn=_die_with_parent)  # noqa: S603 (our own commands)
             self.children.append(Child(spec, process))
@@ -100,6 +102,9 @@ class Supervisor:
     def stop(self) -> None:
         for child in reversed(self.children):
             self._stop_child(child)
+        for signum, handler in self._previous_handlers.items():
+            signal.signal(signum, handler)
+        self._previous_handlers.clear()
 
     def _signal(self, child: Child, signum: int) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):

@@ -27,6 +27,8 @@ class Base(DeclarativeBase):
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # SQL errors otherwise print the bound values (residents' words) into exception messages and logs.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":

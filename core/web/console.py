@@ -6,6 +6,8 @@ A domain registers its entries when its router module is imported::
     register_dashboard_card("masking.pending", "確認待ちの相談記録", "masking/card_pending.html",
                             context=pending_counts)   # (request, session) -> dict for the template
 
+The context function's values are top-level variables in the card's template (``{{ pending }}``), which
+is rendered on its own: an exception in the function or the template shows a notice in that card only.
 Registration is idempotent (same path / key replaces), so reloading a module does not duplicate entries.
 """
 

@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from core.clock import to_tokyo
@@ -58,6 +59,12 @@ templates = Jinja2Templates(env=_env, context_processors=[_console_context])
 _env.filters["tokyo"] = lambda moment: to_tokyo(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 _env.filters["role_label"] = lambda role: ROLE_LABELS.get(Role(role), str(role))
 _env.globals["role_labels"] = ROLE_LABELS
+
+
+def render_fragment(request: Request, name: str, context: Mapping[str, Any]) -> Markup:
+    """A partial (a dashboard card) rendered on its own, so its errors can be caught by the caller."""
+    values = {**_console_context(request), "request": request, **context}
+    return Markup(_env.get_template(name).render(values))  # noqa: S704 (autoescaped template output)
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200,
