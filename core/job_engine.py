@@ -78,6 +78,28 @@ class LeasedHuey(Huey):
             raise
         return task
 
+    def read_schedule(self, timestamp: Any = None) -> list[Task]:
+        # The scheduler pops due messages (delayed retries, ``eta`` jobs) and enqueues them one by
+        # one: lease them in between, as a worker does, so a scheduler killed there loses nothing.
+        due = self.storage.read_schedule(timestamp or self._get_timestamp())
+        tasks: list[Task] = []
+        for data in due:
+            message = self.serializer.deserialize(data)
+            self.holder.acquire(message.id, message.name, bytes(data))
+            try:
+                tasks.append(self._registry.create_task(message))
+            except Exception:
+                self.holder.abandon(message.id)  # unknown here: recovery hands it to another worker
+        return tasks
+
+    def enqueue(self, task: Any) -> Any:
+        handle = super().enqueue(task)
+        if isinstance(task, Task) and self.holder.holds(task.id):
+            # The message is back in the queue (a scheduled job come due, or an immediate retry):
+            # that is an outcome, so the lease has done its work.
+            self.holder.release(task.id)
+        return handle
+
     def execute(self, task: Task, timestamp: Any = None) -> Any:
         if not self.holder.holds(task.id):
             return super().execute(task, timestamp)  # immediate mode: nothing can die in between

@@ -20,8 +20,10 @@ that keeps killing its worker is given up after ``max_recoveries`` with an error
 Heartbeats use the wall clock because leases are compared across machines: keep clocks in sync
 (NTP) and ``lease_seconds`` well above any clock skew.
 
-Residual window: between the storage's pop and the lease write there is one storage round trip
-in which no job code runs; closing it would need a storage-specific atomic move.
+The scheduler, which pops due delayed jobs (retries with a delay, ``eta`` jobs) before enqueueing
+them, leases them the same way. Residual window: between a storage pop and the lease write there
+is one storage round trip in which no job code runs; closing it would need a storage-specific
+atomic move (a SQLite transaction spanning both tables, a Redis Lua script).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ Dying is simulated by what a dead worker does: nothing (``holder.abandon`` stops
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,31 @@ def test_a_worker_that_does_not_know_the_job_leaves_it_for_another(tmp_path: Pat
     assert task is not None
     knows.execute(task)
     assert handle.get(timeout=1) == 10
+
+
+def test_a_scheduled_job_popped_by_a_dying_scheduler_is_recovered(tmp_path: Path) -> None:
+    clock = HandClock()
+    huey = leased_huey(tmp_path, clock)
+    wrapper = huey._registry.string_to_task("tests.core.jobs_tasks.add")
+    delayed = wrapper((6, 6), {}, eta=datetime(2000, 1, 1))  # long due
+    huey.add_schedule(delayed)
+
+    [due] = huey.read_schedule()  # the scheduler popped it ... and died before enqueueing it
+    huey.holder.abandon(due.id)
+    assert huey.scheduled_count() == 0 and huey.pending_count() == 0
+
+    clock.advance(LEASE_SECONDS + 1)
+    assert huey.recover_stale_leases().requeued == 1
+    assert [task.id for task in huey.pending()] == [delayed.id]
+
+
+def test_a_scheduled_job_enqueued_normally_leaves_no_lease(tmp_path: Path) -> None:
+    huey = leased_huey(tmp_path, HandClock())
+    wrapper = huey._registry.string_to_task("tests.core.jobs_tasks.add")
+    huey.add_schedule(wrapper((7, 7), {}, eta=datetime(2000, 1, 1)))
+
+    for task in huey.read_schedule():
+        huey.enqueue(task)  # what the scheduler does next
+
+    assert huey.pending_count() == 1
+    assert huey.leases.all() == []
