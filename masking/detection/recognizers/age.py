@@ -22,6 +22,8 @@ _INFANT = re.compile(
 _BRACKETED = re.compile(r"[（(](?:[^（）()\n\d]{1,4}[・、,，\s])?(?P<n>\d{1,3})[）)]")
 _QUESTION_CUES = ("おいくつ", "何歳", "年齢", "なんさい", "何か月", "何ヶ月", "何カ月", "生後")
 _BARE_ANSWER = re.compile(rf"^{_S}(?:え{_S}ー?{_S}と{_S}|あの{_S})?(?P<n>\d{{1,3}})(?={_S}(?:です|歳|才|に|$))")
+# 「はたち」 typed inside a sentence (the spoken token is normalized to 20歳 already).
+_HATACHI = re.compile(r"(?<![ぁ-ゖ])はたち(?=です|で|、|。|に|の|\s|$)")
 INFANT_CUES = ("生後", "赤ちゃん", "お子さん", "子ども", "子供", "乳児", "娘", "息子")
 
 
@@ -45,6 +47,8 @@ class AgeRecognizer(JaRecognizer):
             # Only after a name (a letter right before the bracket), never 「(2)」 list numbering.
             if m.start() > 0 and not t[m.start() - 1].isspace() and int(m.group("n")) <= 120:
                 yield self.result(AGE, *norm.to_original(m.start("n"), m.end("n")), 0.8)
+        for m in _HATACHI.finditer(text):
+            yield self.result(AGE, m.start(), m.end(), 0.85)
         yield from self._answers(text, t, norm)
 
     def _answers(self, text: str, t: str, norm: NormalizedText) -> Iterable[RecognizerResult]:

@@ -62,6 +62,10 @@ _SUFFIX = re.compile("|".join(INDUSTRY_SUFFIXES))
 _LABELLED = re.compile(
     r"(?:勤務先|勤め先|職場|実習先|就職先|会社名|勤務)[ \u3000]*[：:][ \u3000]*(?P<v>[^\s、。（(）)]{2,16})"
 )
+# 「ひかり精密工業に勤めています」: whatever someone works at, up to the previous particle.
+_WORKS_AT = re.compile(
+    r"(?<=[はがをにでともへ、。：:\s])(?P<v>(?:(?![はがをにでともへの、。\s])[ァ-ヺー一-龥々ぁ-ゖ]){2,12})(?=に勤めて|で働いて|に勤務|勤務)"
+)
 NOT_EMPLOYERS = ("銀行", "金庫", "信金", "役所", "役場", "警察", "相談所", "センター", "協議会", "消費者金融", "回収")
 
 
@@ -75,7 +79,8 @@ class EmployerRecognizer(JaRecognizer):
             start = phrase_start(text, m.start(), doc)
             if start < m.start():
                 spans.append((start, m.end()))
-        spans.extend((m.start("v"), m.end("v")) for m in _LABELLED.finditer(text))
+        for pattern in (_LABELLED, _WORKS_AT):
+            spans.extend((m.start("v"), m.end("v")) for m in pattern.finditer(text))
         for start, end in spans:
             if not any(word in text[start:end] for word in NOT_EMPLOYERS):
                 yield self.result(ORGANIZATION_PERSONAL, start, end, 0.8)
