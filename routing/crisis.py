@@ -19,6 +19,7 @@ from routing.windows import WindowsDirectory
 class CrisisKind(enum.Enum):
     SUICIDE = "suicide"  # 自殺念慮・自傷
     VIOLENCE = "violence"  # 今起きている暴力・身の危険
+    PARTNER_VIOLENCE = "partner_violence"  # その暴力が配偶者・交際相手から（DV）
     CHILD_DANGER = "child_danger"  # 子どもの虐待・危険
     MEDICAL = "medical"  # 意識がない・大量服薬などの急病
 
@@ -79,23 +80,34 @@ RULES: tuple[CrisisRule, ...] = (
     ),
 )
 
+# Violence from a spouse or partner is DV: the DV hotlines come with the police number.
+PARTNER = re.compile(
+    r"夫|妻|旦那|だんな|おっと|彼氏|彼女|彼(に|が|から)|パートナー|交際相手|恋人|元夫|元妻"
+    r"|husband|wife|boyfriend|partner"
+)
+
 # Which crisis lines (window ids with crisis_line: true) to show for each kind, most urgent first.
 LINES_BY_KIND: dict[CrisisKind, tuple[str, ...]] = {
     CrisisKind.SUICIDE: ("kyukyu-119", "kokoro-dial", "yorisoi", "chukaku-center"),
-    CrisisKind.VIOLENCE: ("police-110", "dv-soudan-plus", "dv-navi-8008"),
+    CrisisKind.VIOLENCE: ("police-110",),
+    CrisisKind.PARTNER_VIOLENCE: ("police-110", "dv-soudan-plus", "dv-navi-8008"),
     CrisisKind.CHILD_DANGER: ("police-110", "gyakutai-189", "kodomo-sos"),
     CrisisKind.MEDICAL: ("kyukyu-119",),
 }
 # Shown in every crisis, after the kind's own lines.
 ALWAYS: tuple[str, ...] = ("police-110", "kyukyu-119")
 
-# The welfare window to recommend when the classifier offers none (e.g. it said "out of scope").
-FALLBACK_WINDOW_BY_KIND: dict[CrisisKind, str] = {
+# The welfare window that serves each kind; the routing decision adds it to the classifier's ranking
+# (and uses it alone when the classifier offers nothing, e.g. it said "out of scope").
+WINDOW_BY_KIND: dict[CrisisKind, str] = {
     CrisisKind.SUICIDE: "seishin-hoken",
-    CrisisKind.VIOLENCE: "dv-center",
+    CrisisKind.VIOLENCE: "chukaku-center",
+    CrisisKind.PARTNER_VIOLENCE: "dv-center",
     CrisisKind.CHILD_DANGER: "jidou-soudanjo",
     CrisisKind.MEDICAL: "chukaku-center",
 }
+# Kinds whose window is clear enough to lift in the ranking, not only to fall back on.
+BOOSTED_KINDS = frozenset({CrisisKind.SUICIDE, CrisisKind.PARTNER_VIOLENCE})
 
 
 @dataclass(frozen=True)
@@ -114,15 +126,18 @@ def normalise(text: str) -> str:
 
 class CrisisDetector:
     def __init__(self, directory: WindowsDirectory, rules: tuple[CrisisRule, ...] = RULES) -> None:
-        for kind_lines in (*LINES_BY_KIND.values(), ALWAYS):
+        for kind_lines in (*LINES_BY_KIND.values(), ALWAYS, tuple(WINDOW_BY_KIND.values())):
             for window_id in kind_lines:
                 if window_id not in directory:
-                    raise DirectoryError(f"crisis line {window_id!r} is not in the windows directory")
+                    raise DirectoryError(f"crisis layer names {window_id!r}, which is not in the windows directory")
         self._rules = rules
 
     def assess(self, text: str) -> CrisisAssessment:
         flat = normalise(text)
-        kinds = tuple(dict.fromkeys(rule.kind for rule in self._rules if rule.pattern.search(flat)))
+        found = [rule.kind for rule in self._rules if rule.pattern.search(flat)]
+        if CrisisKind.VIOLENCE in found and PARTNER.search(flat):
+            found.insert(found.index(CrisisKind.VIOLENCE), CrisisKind.PARTNER_VIOLENCE)
+        kinds = tuple(dict.fromkeys(found))
         if not kinds:
             return CrisisAssessment((), ())
         lines = [line for kind in kinds for line in LINES_BY_KIND[kind]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from routing.crisis import FALLBACK_WINDOW_BY_KIND, CrisisAssessment, CrisisDetector, CrisisKind
+from routing.crisis import BOOSTED_KINDS, WINDOW_BY_KIND, CrisisAssessment, CrisisDetector, CrisisKind
 from routing.rasa_client import IntentScore, NluResult, RasaClient
 from routing.windows import NeedMap
 
@@ -32,6 +32,8 @@ class RankingPolicy:
     relative_floor: float = 0.05
     # below this confidence a top "conversation" intent (unclear, greet…) still yields windows
     conversation_confidence: float = 0.5
+    # score added to the window that serves a detected crisis kind (suicide → mental health, DV → DV center)
+    crisis_boost: float = 0.5
 
 
 class Router:
@@ -66,9 +68,9 @@ class Router:
         )
         windows: list[str] = []
         if not out_of_scope and not (conversational and not assessment.is_crisis):
-            windows = self._rank_windows(ranking)
+            windows = self._rank_windows(ranking, assessment)
         if assessment.is_crisis and not windows:
-            windows = [FALLBACK_WINDOW_BY_KIND[kind] for kind in assessment.kinds]
+            windows = [WINDOW_BY_KIND[kind] for kind in assessment.kinds]
             windows = list(dict.fromkeys(windows))[: self._policy.max_windows]
         return RoutingDecision(
             windows=tuple(windows),
@@ -81,8 +83,12 @@ class Router:
             needs_clarification=conversational and top_name == "unclear" and not assessment.is_crisis,
         )
 
-    def _rank_windows(self, ranking: list[IntentScore]) -> list[str]:
+    def _rank_windows(self, ranking: list[IntentScore], assessment: CrisisAssessment) -> list[str]:
         scores: dict[str, float] = {}
+        for kind in assessment.kinds:
+            if kind in BOOSTED_KINDS:
+                window_id = WINDOW_BY_KIND[kind]
+                scores[window_id] = scores.get(window_id, 0.0) + self._policy.crisis_boost
         for score in ranking:
             for position, window_id in enumerate(self._needs.windows_by_need.get(score.name, ())):
                 weight = score.confidence * self._policy.position_decay**position

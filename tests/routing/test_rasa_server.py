@@ -1,0 +1,93 @@
+"""Against the real Rasa server with the model `make rasa-model` trained."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import uuid
+
+import pytest
+
+from routing.crisis import CrisisDetector
+from routing.decision import Router
+from routing.evaluation import LabelledMessage, Prediction, score
+from routing.rasa_client import HttpRasaClient
+from routing.windows import NeedMap
+from tests.routing.conftest import DEV_SET
+from tests.routing.rasa_server import ROOT
+
+pytestmark = [pytest.mark.rasa, pytest.mark.slow]
+
+# Floors for the development set (the issue's targets are 0.85 / 0.95 / 1.00 / 0.80 / 0.80;
+# the measured numbers are in BENCHMARKS.md). A drop below these means the model or data broke.
+FLOORS = {"top1": 0.80, "top3": 0.90, "crisis_recall": 1.0, "crisis_precision": 0.80, "out_of_scope": 0.75}
+
+
+@pytest.fixture(scope="module")
+def client(rasa_url: str) -> HttpRasaClient:
+    return HttpRasaClient(rasa_url, timeout_seconds=30)
+
+
+@pytest.fixture(scope="module")
+def router(client: HttpRasaClient, needs: NeedMap, crisis_detector: CrisisDetector) -> Router:
+    return Router(client, needs, crisis_detector)
+
+
+def test_parse_recognises_a_need_and_who_is_affected(client: HttpRasaClient) -> None:
+    result = client.parse("認知症の母の介護に疲れています")
+    assert result.intent.name == "elderly_care"
+    assert len(result.ranking) > 3
+    assert ("affected", "高齢の親") in {(e.entity, e.value) for e in result.entities}
+
+
+def test_vague_message_gets_a_clarifying_question_with_buttons(client: HttpRasaClient) -> None:
+    replies = client.message(f"test-{uuid.uuid4()}", "相談したいです")
+    assert any(reply.buttons for reply in replies)
+    payloads = {button.payload for reply in replies for button in reply.buttons}
+    assert "/elderly_care" in payloads
+
+
+def test_out_of_scope_points_to_the_general_line(client: HttpRasaClient) -> None:
+    replies = client.message(f"test-{uuid.uuid4()}", "燃えるごみは何曜日ですか")
+    assert any("総合案内" in reply.text for reply in replies)
+
+
+def test_asking_for_a_person_hands_over_to_the_all_round_center(client: HttpRasaClient, router: Router) -> None:
+    replies = client.message(f"test-{uuid.uuid4()}", "窓口の職員に相談したい")
+    assert any("みらいネット" in reply.text for reply in replies)
+    assert router.decide("窓口の職員に相談したい").windows[0] == "chukaku-center"
+
+
+def test_dev_set_meets_the_floors(router: Router) -> None:
+    pairs = []
+    for line in DEV_SET.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        gold = LabelledMessage(row["text"], tuple(row["windows"]), bool(row["crisis"]))
+        decision = router.decide(gold.text)
+        pairs.append((gold, Prediction(decision.windows, decision.crisis)))
+    metrics = score(pairs)
+    assert metrics.crisis_recall >= FLOORS["crisis_recall"]
+    assert metrics.crisis_precision >= FLOORS["crisis_precision"]
+    assert metrics.top1_acceptable >= FLOORS["top1"]
+    assert metrics.best_in_top3 >= FLOORS["top3"]
+    assert metrics.out_of_scope_accuracy >= FLOORS["out_of_scope"]
+
+
+def test_cli_predict_keeps_the_contract(rasa_url: str) -> None:
+    lines = [{"text": "もう消えたい"}, {"text": "粗大ごみの出し方"}, {"text": "生活保護を受けたい"}]
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "madoguchi"), "routing", "predict"],
+        input="".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "MADOGUCHI_RASA_URL": rasa_url},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-1000:]
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [set(o) for o in out] == [{"windows", "crisis"}] * 3
+    assert out[0]["crisis"] is True and out[0]["windows"]
+    assert out[1] == {"windows": [], "crisis": False}
+    assert out[2]["windows"][0] == "seikatsu-hogo"
