@@ -34,7 +34,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-auth-token-0123456789abcdef"
-SCRIPT = ["住民税の納期はいつですか", "はい", "固定資産税はいつ払えばいいですか", "ありません"]
+SCRIPT = ["住民税の納期はいつですか", "はい", "固定資産税の第3期の納期限は12月の何日ですか", "ありません"]
 
 
 def free_port() -> int:

@@ -27,9 +27,10 @@ ACCOUNT = "AC" + "0" * 32
 
 def harness_settings(tmp_path: Path, database_url: str, office_hours: str = "always",
                      recording: bool = False) -> Settings:
-    return Settings(env="test", database_url=database_url, public_base_url=PUBLIC_BASE,
-                    twilio_auth_token=TOKEN, voice_asr="gather", office_hours=office_hours,
-                    recording_enabled=recording, data_dir=tmp_path)
+    return Settings(_env_file=None, env="test", database_url=database_url,  # type: ignore[call-arg]
+                    public_base_url=PUBLIC_BASE, twilio_auth_token=TOKEN, voice_asr="gather",
+                    office_hours=office_hours, recording_enabled=recording, data_dir=tmp_path,
+                    secret_key="test-secret-key-for-voice-tests", queue_backend="immediate")
 
 
 def sign(url: str, params: dict[str, str], token: str = TOKEN) -> str:
