@@ -43,6 +43,14 @@ def domain_routers(settings: Settings) -> list[APIRouter]:
     return routers
 
 
+def build_rate_limiter(settings: Settings) -> RateLimiter:
+    if settings.ratelimit_backend == "redis":
+        from core.web.ratelimit_redis import RedisSlidingWindowLimiter
+
+        return RedisSlidingWindowLimiter.from_url(settings.redis_url)
+    return SlidingWindowLimiter()
+
+
 def create_app(settings: Settings | None = None, *, rate_limiter: RateLimiter | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
@@ -59,7 +67,7 @@ def create_app(settings: Settings | None = None, *, rate_limiter: RateLimiter | 
     app.state.db_engine = database.engine
     app.state.db_sessions = database.sessions
     app.state.metrics = HttpMetrics()
-    app.state.rate_limiter = rate_limiter or SlidingWindowLimiter()
+    app.state.rate_limiter = rate_limiter or build_rate_limiter(settings)
 
     add_template_dir(CONSOLE_TEMPLATES)
     install_error_handlers(app)

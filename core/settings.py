@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     session_max_age_seconds: int = 8 * 3600
     login_max_attempts: int = 5
     login_window_seconds: int = 300
+    # memory: counted in each app process; redis (at redis_url): shared by every app instance.
+    ratelimit_backend: Literal["memory", "redis"] = "memory"
 
     # --- faq ---
     faq_kb_path: Path = PROJECT_ROOT / "faq" / "data" / "tax_faq.yaml"
