@@ -30,6 +30,7 @@ class Call(Base):
     answers: Mapped[int] = mapped_column(Integer, default=0)
     context_enc: Mapped[bytes] = mapped_column(LargeBinary)
     caller_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    raw_deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class Turn(Base):

@@ -16,10 +16,12 @@ from starlette.concurrency import run_in_threadpool
 from twilio.request_validator import RequestValidator
 
 from core.web.csrf import csrf_exempt
+from voice import jobs as voice_jobs
 from voice.calls import Handled
 from voice.console import router as console_router
 from voice.errors import CallNotFound, FlowError, StaleEvent
 from voice.events import CallerPressed, CallerSaid, CallEvent, HangUp, Silence, Transfer, TransferEnded
+from voice.flow_states import CallState
 from voice.wiring import VoiceRuntime, voice_runtime
 
 log = logging.getLogger("madoguchi.voice")
@@ -100,7 +102,18 @@ async def _handle(rt: VoiceRuntime, call_sid: str, event: CallEvent, seq: int | 
         return xml(rt.twiml.say_only(SORRY, hang_up=True), status_code=409)
     log.info("voice event call=%s seq=%s event=%s state=%s", call_sid, handled.seq, type(event).__name__,
              handled.state.value)
+    await _after(handled)
     return _reply(rt, handled)
+
+
+async def _after(handled: Handled) -> None:
+    """Once the bot is done with a call (ended or handed to staff), mask its text in the background."""
+    if handled.replayed or handled.state not in (CallState.ENDED, CallState.TRANSFERRING):
+        return
+    try:
+        await run_in_threadpool(voice_jobs.mask_call.enqueue, handled.call_sid)
+    except Exception as exc:  # the call must go on; the nightly purge still protects the raw text
+        log.warning("voice mask job not queued call=%s: %s", handled.call_sid, type(exc).__name__)
 
 
 @webhooks.post("/incoming")
@@ -173,7 +186,7 @@ async def status(request: Request) -> Response:
     rt = await _runtime(request)
     call_sid = form.get("CallSid", "")
     try:
-        await run_in_threadpool(rt.service.handle, call_sid, HangUp())
+        await _after(await run_in_threadpool(rt.service.handle, call_sid, HangUp()))
     except CallNotFound:
         log.warning("status callback for unknown call=%s", call_sid)
     except FlowError as exc:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.crypto import DataCipher
 from core.settings import Settings
+from voice import jobs as voice_jobs
 from voice.answerer import Answerer, FaqLibraryAnswerer
 from voice.calls import CallService, Masker
 from voice.config import DEFAULT_PATH, VoiceConfig, load_voice_config
@@ -23,7 +24,10 @@ class VoiceRuntime:
     """What the webhooks (and the stream path) share: config, the call service, the TwiML renderer."""
 
     def __init__(self, settings: Settings, sessions: sessionmaker[Session], answerer: Answerer | None = None,
-                 config: VoiceConfig | None = None, masker: Masker | None = None) -> None:
+                 config: VoiceConfig | None = None, masker: Masker | None = None,
+                 after_call_masker: Masker | None = None) -> None:
+        """`masker` masks text as it is stored (synchronous, not used by default: it would slow every turn);
+        `after_call_masker` replaces masking/'s detector in the after-call job (None: the real detector)."""
         self.settings = settings
         self.config = config or load_voice_config(DEFAULT_PATH)
         self.answerer = answerer or FaqLibraryAnswerer.from_path(settings.faq_kb_path)
@@ -32,6 +36,8 @@ class VoiceRuntime:
         self.cipher = DataCipher(settings.data_key.get_secret_value())
         self.service = CallService(self.flow, sessions, self.cipher, masker=masker)
         self.urls = WebhookUrls(settings.public_base_url)
+        voice_jobs.bind(voice_jobs.JobContext(sessions, self.cipher, settings.raw_retention_days,
+                                              masker=after_call_masker))
         self.twiml = TwimlRenderer(self.urls, tts_voice=self.config.tts_voice)
 
 
