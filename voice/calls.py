@@ -101,6 +101,10 @@ class CallService:
                 raise CallNotFound(f"no call {call_sid}")
             return CallContext.from_json(self.cipher.decrypt_text(call.context_enc))
 
+    def note_recording(self, call_sid: str, recording_sid: str) -> None:
+        with session_scope(self.sessions) as s:
+            s.execute(update(Call).where(Call.call_sid == call_sid).values(recording_sid=recording_sid[:64]))
+
     def stored_actions(self, call_sid: str, seq: int) -> list[Action]:
         handled = self._replay(call_sid, seq)
         return handled.actions

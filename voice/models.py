@@ -31,6 +31,7 @@ class Call(Base):
     context_enc: Mapped[bytes] = mapped_column(LargeBinary)
     caller_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     raw_deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    recording_sid: Mapped[str | None] = mapped_column(String(64), nullable=True)  # Twilio's, when recording
 
 
 class Turn(Base):

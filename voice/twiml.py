@@ -43,15 +43,21 @@ class WebhookUrls:
     def status(self) -> str:
         return self._url("status")
 
+    def recording(self) -> str:
+        return self._url("recording")
+
 
 class TwimlRenderer:
     def __init__(self, urls: WebhookUrls, tts_voice: str = "Polly.Mizuki") -> None:
         self.urls = urls
         self.tts_voice = tts_voice
 
-    def render(self, actions: Sequence[Action], call_sid: str, seq: int) -> str:
-        """TwiML for the reply to event `seq` (so the next event is seq + 1)."""
+    def render(self, actions: Sequence[Action], call_sid: str, seq: int, *, start_recording: bool = False) -> str:
+        """TwiML for the reply to event `seq` (so the next event is seq + 1). `start_recording` (first reply
+        only, when MADOGUCHI_RECORDING_ENABLED) records both sides from here on, as the greeting announces."""
         response = VoiceResponse()
+        if start_recording:
+            self.start_recording(response)
         pending: list[Say] = []
         for action in actions:
             if isinstance(action, Say):
@@ -78,6 +84,10 @@ class TwimlRenderer:
         for say in pending:
             self._say(response, say.text)
         return str(response)
+
+    def start_recording(self, response: VoiceResponse) -> None:
+        response.start().recording(recording_status_callback=self.urls.recording(),
+                                   recording_status_callback_method="POST", track="both", channels="dual")
 
     def say_only(self, text: str, hang_up: bool = False) -> str:
         response = VoiceResponse()

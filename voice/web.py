@@ -70,7 +70,8 @@ def _seq(request: Request) -> int:
 def _reply(rt: VoiceRuntime, handled: Handled) -> Response:
     if handled.replayed:
         log.info("voice replay call=%s seq=%s", handled.call_sid, handled.seq)
-    return xml(rt.twiml.render(handled.actions, handled.call_sid, handled.seq))
+    record = handled.seq == 1 and rt.settings.recording_enabled
+    return xml(rt.twiml.render(handled.actions, handled.call_sid, handled.seq, start_recording=record))
 
 
 def _event_from_gather(form: dict[str, str]) -> CallEvent:
@@ -174,6 +175,18 @@ async def hold(request: Request) -> Response:
     await signed_form(request)
     rt = await _runtime(request)
     return xml(rt.twiml.hold_music(rt.flow.p.hold))
+
+
+@webhooks.post("/recording")
+@csrf_exempt(TWILIO)
+async def recording(request: Request) -> Response:
+    """Twilio's recording status callback: keep the RecordingSid with the call (the audio stays at Twilio
+    until fetched or deleted; see the retention notes in voice/transcripts.py)."""
+    form = await signed_form(request)
+    rt = await _runtime(request)
+    if form.get("RecordingStatus") == "completed" and form.get("RecordingSid"):
+        await run_in_threadpool(rt.service.note_recording, form.get("CallSid", ""), form["RecordingSid"])
+    return Response(status_code=204)
 
 
 @webhooks.post("/status")

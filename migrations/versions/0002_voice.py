@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("context_enc", sa.LargeBinary(), nullable=False),
         sa.Column("caller_enc", sa.LargeBinary(), nullable=True),
         sa.Column("raw_deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("recording_sid", sa.String(64), nullable=True),
         sa.UniqueConstraint("call_sid", name="uq_voice_calls_call_sid"),
     )
     op.create_index("ix_voice_calls_started_at", "voice_calls", ["started_at"])

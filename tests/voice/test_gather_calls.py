@@ -50,9 +50,22 @@ def test_greeting_discloses_ai_and_listens_with_faq_hints(new_call: NewCall) -> 
     assert gather.get("hints") and gather.get("action", "").startswith(PUBLIC_BASE + "/voice/gather?seq=2")
 
 
-def test_recording_notice_when_recording_is_on(make_app: AppFactory) -> None:
+def test_recording_notice_and_recording_when_recording_is_on(make_app: AppFactory) -> None:
     with TestClient(make_app(recording=True)) as client:
-        assert "録音" in TwilioCall(client, "CArec").start().said
+        call = TwilioCall(client, "CArec")
+        greeting = call.start()
+        assert "録音" in greeting.said
+        [rec] = greeting.all("Recording")
+        assert rec.get("track") == "both" and rec.get("recordingStatusCallback") == PUBLIC_BASE + "/voice/recording"
+        assert not call.say("住民税の納期はいつですか").all("Recording")  # started once
+        done = call.post("/voice/recording", dict(call.base_form(), RecordingSid="RE" + "1" * 32,
+                                                  RecordingStatus="completed"))
+        assert done.status_code == 204
+        assert record(client, "CArec").recording_sid == "RE" + "1" * 32
+
+
+def test_no_recording_when_recording_is_off(new_call: NewCall) -> None:
+    assert not new_call("CAnorec").start().all("Recording")
 
 
 def test_answered_then_goodbye_resolves_the_call(client: TestClient, new_call: NewCall) -> None:
