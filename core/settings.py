@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     voice_asr: Literal["gather", "stream"] = "gather"
     office_hours: str = "weekdays 08:45-17:30"
     recording_enabled: bool = False
+    voice_config_path: Path = PROJECT_ROOT / "voice" / "data" / "voice.yaml"  # departments, numbers, transfer
     # stream path (on premises): ASR engine, models, endpointing, how replies are spoken
     asr_engine: Literal["vosk", "vosk-server", "whisper"] = "vosk"
     vosk_model_path: Path | None = None  # default: data_dir/models/vosk-model-small-ja-0.22

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.crypto import DataCipher
-from core.settings import Settings
+from core.settings import PROJECT_ROOT, Settings
 from voice import jobs as voice_jobs
 from voice.answerer import Answerer, FaqLibraryAnswerer
 from voice.calls import CallService, Masker
-from voice.config import DEFAULT_PATH, VoiceConfig, load_voice_config
+from voice.config import VoiceConfig, load_voice_config
 from voice.flow import CallFlow
 from voice.office_hours import OfficeHours
 from voice.twiml import TwimlRenderer, WebhookUrls
@@ -29,7 +29,8 @@ class VoiceRuntime:
         """`masker` masks text as it is stored (synchronous, not used by default: it would slow every turn);
         `after_call_masker` replaces masking/'s detector in the after-call job (None: the real detector)."""
         self.settings = settings
-        self.config = config or load_voice_config(DEFAULT_PATH)
+        path = settings.voice_config_path
+        self.config = config or load_voice_config(path if path.is_absolute() else PROJECT_ROOT / path)
         self.answerer = answerer or FaqLibraryAnswerer.from_path(settings.faq_kb_path)
         self.hours = OfficeHours(settings.office_hours)
         self.flow = CallFlow(self.answerer, self.config.flow_config(settings.recording_enabled), self.hours)
