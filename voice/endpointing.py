@@ -38,7 +38,7 @@ class SpeechStarted:
 
 @dataclass(frozen=True)
 class BargeIn:
-    """The current segment is longer than an aizuchi: the caller is really talking."""
+    """A segment of this turn outlasted an aizuchi: the caller is really talking (once per turn)."""
 
     at_ms: int
 
@@ -118,8 +118,6 @@ class Endpointer:
         else:
             self._gap_ms += frame_ms
             self._silence_ms += frame_ms
-            if self._gap_ms >= cfg.segment_gap_ms:
-                self._barged = False  # the next long segment may interrupt again
         needed = cfg.end_of_turn_silence_ms if self._long_segment else cfg.short_turn_silence_ms
         too_long = self._now - self._turn_start >= cfg.max_turn_ms
         if self._silence_ms >= needed or too_long:
