@@ -40,6 +40,9 @@ def domain_routers(settings: Settings) -> list[APIRouter]:
     from voice.web import router as voice_router
 
     routers.append(voice_router)
+    from voice.stream_routes import router as voice_stream_router  # also registers the stream TwiML entry
+
+    routers.append(voice_stream_router)
     return routers
 
 
