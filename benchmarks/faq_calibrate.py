@@ -31,7 +31,7 @@ from faq.ranker import Ranking
 ANSWER = [0.06, 0.08, 0.09, 0.10, 0.11, 0.12, 0.13, 0.14, 0.16, 0.18, 0.20]
 MARGIN = [0.0, 0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40]
 CLARIFY = [0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.10]
-CLARIFY_MARGIN = [0.0, 0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.40]
+CLARIFY_MARGIN = [0.15]  # only chooses between either/or and yes/no wording, not the action
 
 
 @dataclass
@@ -115,7 +115,7 @@ def main() -> int:
     parser.add_argument("--kb", type=Path, default=None)
     parser.add_argument("--max-wrong", type=float, default=0.02)
     parser.add_argument("--min-oos", type=float, default=0.92)
-    parser.add_argument("--max-clarify", type=float, default=0.20)
+    parser.add_argument("--max-clarify", type=float, default=0.25)
     parser.add_argument("--write", action="store_true", help="write the thresholds tuned on all lines")
     args = parser.parse_args()
 

@@ -53,7 +53,7 @@ _QUESTION_OF = {word: cls for cls, words in _QUESTION_CLASSES.items() for word i
 _GENERIC_PHRASES = {
     "どうしたらいい": "how", "どうすればいい": "how", "どうしたら": "how", "どうすれば": "how",
     "どうなる": "how", "どうなります": "how", "どうやって": "how",
-    "教えてほしい": None, "教えて": None, "知りたい": None, "聞きたい": None, "確認したい": None,
+    "教えてほしい": None, "教えて": None, "知りたい": None, "聞きたい": None,
     "もらいたい": None, "もらえます": None, "もらえる": None, "もらえません": None,
     "いただけます": None, "いただきたい": None, "てほしい": None, "ほしい": None,
     "できます": None, "できる": None, "でしょうか": None, "ですか": None, "んですけど": None,
@@ -62,6 +62,7 @@ _GENERIC_PHRASES = {
 _GENERIC_RE = re.compile("|".join(re.escape(p) for p in sorted(_GENERIC_PHRASES, key=len, reverse=True)))
 _KANJI_RUN = re.compile(r"^[\u4e00-\u9fff々]+$")
 _MAX_ALT_READINGS = 12
+_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,8 @@ class Analyzer:
             reading = m.reading_form()
             # ASCII words and digits: keep the surface (Sudachi reads 13 as イチサン).
             parts.append(surface if surface.isascii() else reading or to_katakana(surface))
-        return "".join(parts)
+        # Digits (dates, amounts) say little about which FAQ is meant and match the answers' dates.
+        return _DIGITS.sub("", "".join(parts))
 
     def nouns(self, text: str) -> list[str]:
         """Content nouns of ``text`` (two characters or more), as written."""
@@ -182,8 +184,10 @@ class Analyzer:
             if "r:" + gram not in features
         }
         for gram in alt_grams:
-            features["r:" + gram] += self.alt_reading_weight
-        compact = self.synonyms.symbolize_text(normalized.replace(" ", ""))
+            weight = self.alt_reading_weight * (symbol_weight if len(gram) == 1 else 1.0)
+            features["r:" + gram] += weight
+            features["k:" + gram] += weight
+        compact = self.synonyms.symbolize_text(_DIGITS.sub("", normalized.replace(" ", "")))
         for gram in _ngrams(compact, self.char_ngrams):
             features["c:" + gram] += symbol_weight if len(gram) == 1 and is_symbol(gram) else 1.0
         topics = self.synonyms.topics(reading) | self.synonyms.topics(compact)

@@ -47,6 +47,11 @@ def clarify_question(first: Faq, second: Faq) -> str:
     return f"{a}のことですか、{b}のことですか"
 
 
+def confirm_question(faq: Faq) -> str:
+    """「Aのことですか」: a yes/no confirmation when one FAQ is first but not sure enough to answer."""
+    return f"{option_label(faq)}のことですか"
+
+
 def _key_terms(label: str, other_label: str) -> list[str]:
     """Pieces of ``label`` (split at particles) that the other option's label does not contain."""
     pieces = [p for p in re.split(r"[のはがをにでとや、]", label) if len(p) >= 2]

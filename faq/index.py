@@ -30,6 +30,7 @@ class IndexParams:
     scheme: Scheme = "tfidf"
     bm25_k1: float = 1.2
     bm25_b: float = 0.5
+    joint: bool = False  # BM25: normalize by the ceiling of all families together, not each family
 
 
 def _family(term: str) -> str:
@@ -114,11 +115,18 @@ class SparseIndex:
         # than one n-gram); normalized by the best score the query could reach in each family.
         k1 = self.params.bm25_k1
         ceiling: dict[str, float] = defaultdict(float)
+        mix = self.params.family_weights
         for term, value in features.items():
-            ceiling[_family(term)] += value * max(self.idf.get(term, self._unknown_idf), 0.0) * (k1 + 1)
-        return {
-            term: value / ceiling[_family(term)] for term, value in features.items() if ceiling[_family(term)] > 0
-        }
+            family = _family(term)
+            key = "" if self.params.joint else family
+            scale = mix.get(family, 0.0) if self.params.joint else 1.0
+            ceiling[key] += scale * value * max(self.idf.get(term, self._unknown_idf), 0.0) * (k1 + 1)
+        out = {}
+        for term, value in features.items():
+            c = ceiling["" if self.params.joint else _family(term)]
+            if c > 0:
+                out[term] = value / c
+        return out
 
     # --- scoring ------------------------------------------------------------------------------
 

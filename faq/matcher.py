@@ -8,8 +8,10 @@ Rules, in order (the first that applies wins):
 4. the best FAQ scores below ``clarify``          → transfer, ``low_confidence``
 5. the best FAQ is a ``transfer: true`` FAQ        → transfer, ``transfer_faq`` (``faq`` set: staff know the topic)
 6. best ≥ ``answer`` and the runner-up is ≥ ``margin`` (relative) below → answer, ``confident``
-7. the runner-up is within ``clarify_margin`` (relative) → clarify between the two, ``close_candidates``
-8. otherwise                                      → transfer, ``low_confidence``
+7. otherwise the bot asks before answering (clarify): an either/or question when the runner-up is
+   within ``clarify_margin`` (relative), ``close_candidates``; a yes/no confirmation of the best FAQ
+   when it is clearly first but not sure enough to answer, ``unsure``. ``clarify_options`` is
+   (best, runner-up) in both cases, for ``faq.resolve_clarify``.
 
 Answering the wrong FAQ is worse than a transfer, so thresholds are calibrated for a low wrong-answer
 rate first (see benchmarks/faq_calibrate.py and BENCHMARKS.md).
@@ -21,7 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 from faq.analysis import Analyzer
-from faq.clarify import clarify_question
+from faq.clarify import clarify_question, confirm_question
 from faq.config import DEFAULT_THRESHOLDS_PATH, load_thresholds
 from faq.human import is_human_request
 from faq.model import Candidate, Decision, Faq, KnowledgeBase, Thresholds
@@ -114,17 +116,18 @@ class FaqMatcher:
             return Decision(action="transfer", reason="transfer_faq", faq=best, **common)
         if s1 >= t.answer and gap >= t.margin:
             return Decision(action="answer", reason="confident", faq=best, **common)
-        if gap < t.clarify_margin and len(faq_order) > 1:
-            second = self.kb.faqs[faq_order[1]]
-            return Decision(
-                action="clarify",
-                reason="close_candidates",
-                faq=best,
-                clarify_question=clarify_question(best, second),
-                clarify_options=(best, second),
-                **common,
-            )
-        return Decision(action="transfer", reason="low_confidence", **common)
+        if len(faq_order) < 2:
+            return Decision(action="transfer", reason="low_confidence", **common)
+        second = self.kb.faqs[faq_order[1]]
+        close = gap < t.clarify_margin
+        return Decision(
+            action="clarify",
+            reason="close_candidates" if close else "unsure",
+            faq=best,
+            clarify_question=clarify_question(best, second) if close else confirm_question(best),
+            clarify_options=(best, second),
+            **common,
+        )
 
     def speech_hints(self, limit: int = 100) -> list[str]:
         """Words of this KB worth biasing the recognizer toward (Twilio ``<Gather hints>``):

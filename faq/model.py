@@ -13,6 +13,7 @@ Action = Literal["answer", "clarify", "transfer"]
 Reason = Literal[
     "confident",  # answer: one FAQ clearly best
     "close_candidates",  # clarify: two FAQs too close to tell apart
+    "unsure",  # clarify: one FAQ clearly first but not sure enough to answer: confirm it
     "human_request",  # transfer: the caller asked for a person
     "transfer_faq",  # transfer: the matched FAQ is answered by staff (transfer: true)
     "low_confidence",  # transfer: the best FAQ is not good enough
@@ -108,8 +109,9 @@ class Thresholds:
 
     answer:        the best FAQ is answered at or above this score …
     margin:        … when the runner-up is at least this far below (relative: 1 - second/best);
-    clarify:       below ``answer`` (or with a close runner-up) but at or above this, ask which of two;
-    clarify_margin: the runner-up is offered only when it is within this relative distance of the best.
+    clarify:       at or above this (and not answered) the bot asks; below it, it transfers;
+    clarify_margin: the question offers the runner-up too (either/or) when it is within this relative
+                   distance of the best; otherwise it confirms the best alone (yes/no).
     """
 
     answer: float = 0.45

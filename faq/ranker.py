@@ -3,7 +3,9 @@
 Score of an entry = ``alpha`` · best single text (question or one variant)
                   + (1 − ``alpha``) · the entry as a whole (question + variants + half-weighted answer),
 both BM25 over the feature families of ``faq.analysis``, mixed by ``family_weights``; then
-× (1 − ``topic_penalty``) when the caller names a tax and the FAQ is filed under another one.
+× (1 − ``topic_penalty``) when the caller names a tax and the FAQ is filed under another one,
+× (1 + ``question_bonus``) when the FAQ is asked with the same kind of question word (いつ, いくら …),
+× ``scope_weight`` for the out-of-scope subjects.
 
 The best-text part rewards a close paraphrase; the whole-entry part lets the answer's vocabulary
 (信用金庫, 延滞金の割合 …) and the spread of variants count.
@@ -24,18 +26,21 @@ from faq.scope import ScopeEntry
 
 
 def _default_family_weights() -> dict[str, float]:
-    return {"w": 0.1, "r": 0.3, "k": 0.1, "c": 0.2, "q": 0.05}
+    return {"w": 0.2, "r": 0.3, "k": 0.1, "c": 0.2}
 
 
 @dataclass(frozen=True)
 class RankerParams:
     family_weights: Mapping[str, float] = field(default_factory=_default_family_weights)
-    alpha: float = 0.3
+    alpha: float = 0.2
     answer_weight: float = 0.5
     topic_penalty: float = 0.5
+    question_bonus: float = 0.2
+    scope_weight: float = 1.2
     scheme: Scheme = "bm25"
     bm25_k1: float = 1.2
     bm25_b: float = 0.5
+    joint: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,8 +88,14 @@ class Ranker:
                 for term, tf in analyze(answer).features.items():
                     combined[term] += tf * self.params.answer_weight
             whole.append(dict(combined))
+        questions: list[frozenset[str]] = []
         for faq in self.faqs:
             topics.append(analyzer.analyze(f"{faq.category} {faq.question}").topics)
+            questions.append(frozenset(t for text in faq.texts for t in analyze(text).features if t.startswith("q:")))
+        questions += [frozenset()] * len(self.scope)
+        self._question_members = {
+            q: np.array([q in classes for classes in questions]) for q in {x for c in questions for x in c}
+        }
         topics += [frozenset()] * len(self.scope)
         self.entry_topics = topics
         index_params = IndexParams(
@@ -92,6 +103,7 @@ class Ranker:
             scheme=self.params.scheme,
             bm25_k1=self.params.bm25_k1,
             bm25_b=self.params.bm25_b,
+            joint=self.params.joint,
         )
         self._texts = SparseIndex(texts, text_groups, index_params)
         self._whole = SparseIndex(whole, list(range(len(entries))), index_params)
@@ -100,6 +112,8 @@ class Ranker:
             topic: np.array([topic in t for t in topics]) for topic in {x for t in topics for x in t}
         }
         self._has_topic = np.array([bool(t) for t in topics])
+        # out-of-scope subjects are a few words each; weigh them up against FAQs with many variants
+        self._entry_weight = np.array([1.0] * len(self.faqs) + [self.params.scope_weight] * len(self.scope))
 
     @property
     def n_faqs(self) -> int:
@@ -111,8 +125,9 @@ class Ranker:
 
     def rank_analysis(self, analysis: Analysis) -> Ranking:
         alpha = self.params.alpha
-        scores = alpha * self._texts.score_groups(analysis.features) + (1 - alpha) * self._whole.score_groups(
-            analysis.features
+        scores = self._entry_weight * (
+            alpha * self._texts.score_groups(analysis.features)
+            + (1 - alpha) * self._whole.score_groups(analysis.features)
         )
         if analysis.topics and self.params.topic_penalty:
             shares = np.zeros(len(scores), dtype=bool)
@@ -122,5 +137,13 @@ class Ranker:
                     shares |= members
             conflict = self._has_topic & ~shares
             scores = np.where(conflict, scores * (1 - self.params.topic_penalty), scores)
+        asked = [t for t in analysis.features if t.startswith("q:")]
+        if asked and self.params.question_bonus:
+            same = np.zeros(len(scores), dtype=bool)
+            for q in asked:
+                members = self._question_members.get(q)
+                if members is not None:
+                    same |= members
+            scores = np.where(same, scores * (1 + self.params.question_bonus), scores)
         order = np.argsort(-scores, kind="stable")
         return Ranking(analysis=analysis, scores=scores, order=order)
