@@ -1,14 +1,15 @@
-"""User administration (admins only): list staff accounts and add one with a role."""
+"""User administration (admins only): list staff accounts, add one with a role, switch an account off or
+on, set a new password. Every change is audited; an admin cannot switch off their own account."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.users import Role, User, UserError, create_user
+from core.users import Role, User, UserError, create_user, set_password
 from core.web.auth import StaffUser, require_role
 from core.web.console import register_console_link
 from core.web.csrf import verify_csrf
@@ -21,19 +22,39 @@ register_console_link("ユーザー管理", USERS_PATH, min_role=Role.ADMIN, ord
 admin_only = require_role(Role.ADMIN)
 
 
-def _page(request: Request, session: Session, *, error: str | None = None, created: str | None = None,
+NOTICES = {
+    "created": "ユーザー {name} を作成しました。",
+    "enabled": "ユーザー {name} を有効にしました。",
+    "disabled": "ユーザー {name} を無効にしました。ログイン中の画面もすぐに使えなくなります。",
+    "password": "ユーザー {name} のパスワードを変更しました。ほかの端末のログインは終了します。",
+}
+
+
+def _page(request: Request, session: Session, *, error: str | None = None, notice: str | None = None,
           form: dict[str, str] | None = None, status_code: int = 200) -> Response:
     users = session.scalars(select(User).order_by(User.username)).all()
     return render(request, "console/users.html", {
-        "users": users, "roles": list(Role), "error": error, "created": created,
+        "users": users, "roles": list(Role), "error": error, "notice": notice,
         "form": form or {"username": "", "display_name": "", "role": Role.STAFF.value},
     }, status_code=status_code)
 
 
 @router.get(USERS_PATH)
-def list_users(request: Request, created: str = "", _admin: StaffUser = Depends(admin_only),
+def list_users(request: Request, done: str = "", name: str = "", _admin: StaffUser = Depends(admin_only),
                session: Session = Depends(db_session)) -> Response:
-    return _page(request, session, created=created or None)
+    notice = NOTICES[done].format(name=name) if done in NOTICES and name else None
+    return _page(request, session, notice=notice)
+
+
+def _target(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise HTTPException(status_code=404, detail="ユーザーが見つかりません。")
+    return user
+
+
+def _done(kind: str, user: User) -> RedirectResponse:
+    return RedirectResponse(f"{USERS_PATH}?done={kind}&name={user.username}", status_code=303)
 
 
 @router.post(USERS_PATH, dependencies=[Depends(verify_csrf)])
@@ -56,4 +77,30 @@ def add_user(
         return _page(request, session, error=message, form=form, status_code=400)
     audit.record(session, admin.username, "user.create", "user", user.id, {"role": chosen.value})
     session.commit()
-    return RedirectResponse(f"{USERS_PATH}?created={user.username}", status_code=303)
+    return _done("created", user)
+
+
+@router.post(USERS_PATH + "/{user_id}/active", dependencies=[Depends(verify_csrf)])
+def set_active(user_id: int, active: bool = Form(...), admin: StaffUser = Depends(admin_only),
+               session: Session = Depends(db_session)) -> Response:
+    user = _target(session, user_id)
+    if user.id == admin.id and not active:
+        raise HTTPException(status_code=400, detail="自分のアカウントは無効にできません。")
+    user.active = active
+    audit.record(session, admin.username, "user.enable" if active else "user.disable", "user", user.id)
+    session.commit()
+    return _done("enabled" if active else "disabled", user)
+
+
+@router.post(USERS_PATH + "/{user_id}/password", dependencies=[Depends(verify_csrf)])
+def reset_password(request: Request, user_id: int, password: str = Form("", max_length=1024),
+                   admin: StaffUser = Depends(admin_only), session: Session = Depends(db_session)) -> Response:
+    user = _target(session, user_id)
+    try:
+        set_password(user, password)
+    except UserError as exc:
+        session.rollback()
+        return _page(request, session, error=str(exc), status_code=400)
+    audit.record(session, admin.username, "user.password_reset", "user", user.id)
+    session.commit()
+    return _done("password", user)
