@@ -136,6 +136,8 @@ KANA_WORDS: dict[str, str] = {
     "たいしょう": "大正",
     "れいわ": "令和",
     "めいじ": "明治",
+    "がんねん": "元年",
+    "がん": "元",
     "はたち": "20歳",
     "ちょう": "町",
     "まち": "町",
@@ -174,7 +176,7 @@ COUNTERS = frozenset(
 )
 
 _SPACE = " \u3000\t"
-_CONTINUATION = re.compile(r"[ \u3000]*(?:の|[-‐‑−－ー・])[ \u3000]*$")
+_CONTINUATION = re.compile(r"[ \u3000]*(?:の|ハイフン|はいふん|ダッシュ|[-‐‑−－ー・])[ \u3000]*$")
 _TOKEN_RE = re.compile(r"[^\s]+")
 
 

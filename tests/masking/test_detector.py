@@ -13,7 +13,8 @@ from masking.detection.detector import chunks
 def test_detection_is_a_pure_library() -> None:
     code = (
         "import sys, masking.detection, masking.anonymize;"
-        "bad=[m for m in sys.modules if m.split('.')[0] in ('fastapi','sqlalchemy','starlette') or m.startswith('core.db')];"
+        "bad=[m for m in sys.modules"
+        " if m.split('.')[0] in ('fastapi','sqlalchemy','starlette') or m.startswith('core.db')];"
         "print(','.join(bad))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

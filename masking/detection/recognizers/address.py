@@ -13,6 +13,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from masking.detection.labels import LOCATION
 from masking.detection.recognizers.base import JaRecognizer
+from masking.detection.recognizers.phrase import phrase_start
 
 _SP = r"[ \u3000]?"
 _NAME = r"[一-龥々ぁ-ゖァ-ヺーヶケ]"
@@ -51,6 +52,9 @@ _NAMED_BUILDING = re.compile(
 )
 
 
+_SPOKEN_RESIDENCE = re.compile(r"(?<= )に 住ん|(?<= )に 住む|(?<= )在住")
+
+
 class AddressRecognizer(JaRecognizer):
     ENTITIES = (LOCATION,)
 
@@ -69,6 +73,10 @@ class AddressRecognizer(JaRecognizer):
                     end = building.end()
             orig_start, orig_end = norm.to_original(start, end)
             yield self.result(LOCATION, orig_start, orig_end, 0.85)
+        for m in _SPOKEN_RESIDENCE.finditer(text):
+            start = phrase_start(text, m.start(), nlp_artifacts.tokens if nlp_artifacts else None, max_units=3)
+            if start < m.start() - 1:
+                yield self.result(LOCATION, start, m.start() - 1, 0.7)
         for pattern in (_RESIDENCE, _NAMED_BUILDING):
             for m in pattern.finditer(text):
                 yield self.result(LOCATION, m.start(), m.end(), 0.7)

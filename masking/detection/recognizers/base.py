@@ -14,7 +14,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from masking.detection.numerals import NormalizedText, normalize
 
 # Separators people type or say between digit groups: hyphens of every width, 「の」, 「・」, dots.
-SEP = r"[ \u3000]*(?:[-‐‑−－ー―─・.．()（）]|の)[ \u3000]*"
+SEP = r"[ \u3000]*(?:[-‐‑−－ー―─・.．()（）]|の|ハイフン|はいふん|ダッシュ)[ \u3000]*"
 _NUMBER_RUN = re.compile(rf"(?<![\d])\d+(?:(?:{SEP})\d+)*(?![\d])")
 
 

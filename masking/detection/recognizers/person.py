@@ -56,6 +56,10 @@ _ANSWER = re.compile(
     rf"^(?:[^：:\n]{{1,6}}[：:])?(?:（[^）]*）)?(?:はい、?|ええ、?|あ、?|私は|わたしは)?(?P<n>{_NAME})(?:です|と申します|、|。)"
 )
 NAME_QUESTION = ("名前", "お名前", "氏名", "フルネーム")
+_FOREIGN = re.compile(
+    r"(?:^|[：:、。])(?P<n>[ァ-ヺー]{2,8}(?:・[ァ-ヺー]{1,8}){1,3})(?=です|と申します|といいます|、|（|\(|さん|様)",
+    re.MULTILINE,
+)
 _TAG_PERSON = "名詞-固有名詞-人名"
 _TYPED_PATTERNS = (
     (_SPACE_NAME, 0.75),
@@ -64,6 +68,7 @@ _TYPED_PATTERNS = (
     (_HONORIFIC, 0.7),
     (_ROLE_NAME, 0.8),
     (_STAFF_NAME, 0.8),
+    (_FOREIGN, 0.8),
 )
 _TRAILING = re.compile(r"(?:様|さま|さん|くん|ちゃん|先生|医師|氏|です|でした)+$")
 _NOT_NAME_TAGS = ("名詞-普通名詞-サ変", "動詞", "形容詞", "助", "代名詞", "副詞", "接続詞", "感動詞")
@@ -163,6 +168,32 @@ class PersonRecognizer(JaRecognizer):
                             j -= 1
                         if j < k and not (j > 0 and words[j - 1] in ("要", "介護")):
                             yield offset + positions[j], offset + positions[k] - 1, 0.7
+                    if word == "は" and k > 0 and words[k - 1] == "名前":
+                        span = _leading_spoken_name(" ".join(words[k + 1 :]))
+                        # 「名前 は 出さ ない で」: verbs carry kanji; a spoken name here is kana.
+                        kana_only = span and re.fullmatch(
+                            r"[ぁ-ゖァ-ヺー ]+", " ".join(words[k + 1 :])[span[0] : span[1]]
+                        )
+                        if span and kana_only:
+                            base = offset + positions[k + 1]
+                            yield base + span[0], base + span[1], 0.75
+                    if word in ("と", "って") and follower in ("申し", "申します", "いい", "言い") and k > 0:
+                        j = k
+                        while (
+                            j > 0
+                            and k - j < 3
+                            and _SPOKEN_WORD.match(words[j - 1])
+                            and words[j - 1] not in FUNCTION_WORDS
+                        ):
+                            j -= 1
+                        if j < k:
+                            yield offset + positions[j], offset + positions[k] - 1, 0.8
+                    if word in ("が", "を", "に", "も", "と") and k > 2 and words[k - 1] not in FUNCTION_WORDS:
+                        j = k
+                        while j > 0 and k - j < 3 and re.fullmatch(r"[ぁ-ゖァ-ヺー]{2,6}", words[j - 1]):
+                            j -= 1
+                        if j < k and j > 1 and words[j - 1] in ("の", "は") and words[j - 2] in _SPOKEN_KIN:
+                            yield offset + positions[j], offset + positions[k] - 1, 0.7
                     if word == "です" and k > 0:
                         j = k
                         while (
@@ -214,6 +245,7 @@ class PersonRecognizer(JaRecognizer):
                 i += 1
 
 
+_SPOKEN_KIN = frozenset({*KIN_WORDS, "母親", "父親", "子ども", "むすめ", "むすこ", "はは", "ちち", "おっと", "つま"})
 _SPOKEN_WORD = re.compile(r"^[ぁ-ゖァ-ヺー一-龥々]+$")
 # Words that end a spoken name (a name's own syllables may look like い or だ, so this list is short).
 _NAME_STOPS = frozenset(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from masking.detection.numerals import KANA_NUMBERS
 from masking.detection.recognizers.words import FUNCTION_WORDS, KIN_WORDS, NOT_NAMES, is_name_word, spaced_style
 
 _NOMINAL_PREFIXES = (
@@ -34,6 +35,12 @@ def is_nominal(token: Token) -> bool:
     return tag.startswith(_NOMINAL_PREFIXES) or (tag == "" and token.text.isalpha())
 
 
+# Place-name endings that follow が/ヶ in a spoken name (みどり が おか = 緑が丘).
+PLACE_ELEMENTS = frozenset(
+    {"おか", "丘", "さき", "崎", "はら", "原", "や", "谷", "せき", "関", "しま", "島", "うら", "浦"}
+)
+
+
 def phrase_start(text: str, pos: int, doc: Doc | None, max_units: int = 4) -> int:
     """Start of the proper-noun phrase that ends at ``pos`` (``pos`` itself when there is none)."""
     begin, end = line_bounds(text, pos)
@@ -46,9 +53,15 @@ def phrase_start(text: str, pos: int, doc: Doc | None, max_units: int = 4) -> in
         else:
             return pos if not words else pos - len(words[-1])  # the suffix is glued to a word
         cursor = pos - 1 if text[pos - 1 : pos] == " " else pos
-        for word in reversed(words[-max_units:]):
-            if not is_name_word(word):
+        taken: list[str] = []
+        for idx in range(len(words) - 1, max(-1, len(words) - 2 - max_units), -1):
+            word = words[idx]
+            previous = words[idx - 1] if idx > 0 else ""
+            joiner = word in ("が", "ヶ", "ケ") and bool(taken) and taken[-1] in PLACE_ELEMENTS  # あさひ が おか
+            ordinal = word in KANA_NUMBERS and previous in ("だい", "第")  # だい に 中学校
+            if not (joiner or ordinal or is_name_word(word)):
                 break
+            taken.append(word)
             cursor -= len(word)
             start = cursor
             cursor -= 1  # the space before the word

@@ -26,13 +26,15 @@ class PostalCodeRecognizer(JaRecognizer):
             if len(run.digits) != 7 or run.groups not in ((3, 4), (7,)):
                 continue
             mark = text[max(0, run.start - 2) : run.start].strip().endswith(("〒", "〒:"))
-            context = has_cue(before(text, run.start, lines=1, limit=30), CUES)
+            window = before(text, run.start, lines=1, limit=30)
+            context = has_cue(window, CUES)
+            postal_cue = has_cue(window, ("郵便", "ゆうびん", "〒"))
             address_follows = bool(_ADDRESS_NEXT.match(after(text, run.end, limit=16)))
             if mark:
                 score = 1.0
             elif address_follows:
                 score = 0.9
-            elif context and run.groups == (3, 4):
+            elif postal_cue or (context and run.groups == (3, 4)):
                 score = 0.8
             else:
                 continue
