@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     llm_base_url: str = ""
     llm_api_key: SecretStr = SecretStr("")
     llm_model: str = ""
+    llm_timeout_seconds: float = 120.0
+    consultation_upload_max_mb: int = 200  # audio or transcript file uploaded by staff
 
     # --- routing ---
     rasa_url: str = "http://127.0.0.1:5005"

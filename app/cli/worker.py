@@ -12,7 +12,7 @@ app = typer.Typer()
 
 # Modules that declare jobs with ``core.jobs.job``; a worker can only run jobs it has imported.
 # Each domain adds its module here (e.g. "masking.jobs", "voice.jobs").
-JOB_MODULES: tuple[str, ...] = ("voice.jobs",)
+JOB_MODULES: tuple[str, ...] = ("masking.jobs", "voice.jobs")
 
 
 @app.command()

@@ -18,7 +18,8 @@ T = "masking_consultations"
 
 
 def _fk(table: str, column: str, target: str) -> sa.ForeignKey:
-    return sa.ForeignKey(f"{target}.id", ondelete="CASCADE", name=f"fk_{table}_{column}_{target}")
+    # PostgreSQL cuts identifiers at 63 characters: the convention's fk_<table>_<column>_<target> is too long.
+    return sa.ForeignKey(f"{target}.id", ondelete="CASCADE", name=f"fk_{table}_{column}")
 
 
 def upgrade() -> None:
