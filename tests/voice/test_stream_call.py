@@ -19,13 +19,15 @@ from core.db import session_scope
 from core.migrate import upgrade
 from core.settings import Settings
 from tests.support import free_port
-from tests.voice.asr_support import caller_ulaw, korean_model_path, silence_ulaw
+from tests.voice.asr_support import caller_ulaw, korean_model_path, silence_ulaw, whisper_engine
 from tests.voice.gather_harness import ACCOUNT, TOKEN
 from tests.voice.stream_harness import FakeTwilioApi, LiveServer, StreamCaller, stream_of
 from voice.answerer import FaqLibraryAnswerer
+from voice.asr.base import AsrEngine
 from voice.asr.vosk_local import VoskEngine
-from voice.models import Call
+from voice.models import Call, Turn
 from voice.stream_runtime import StreamRuntime
+from voice.tts import OpenJTalkSynthesizer
 from voice.twilio_rest import TwilioCallUpdater
 from voice.wiring import VoiceRuntime
 
@@ -54,7 +56,7 @@ def serve(tmp_path: Path, answerer: FaqLibraryAnswerer, korean_engine: VoskEngin
           twilio_api: FakeTwilioApi) -> Iterator[Served]:
     started: list[LiveServer] = []
 
-    def start(stream_reply: str = "media", office_hours: str = "always") -> LiveServer:
+    def start(stream_reply: str = "media", office_hours: str = "always", engine: AsrEngine | None = None) -> LiveServer:
         port = free_port()
         url = f"sqlite:///{tmp_path / f'stream{len(started)}.db'}"
         upgrade(url)
@@ -65,7 +67,7 @@ def serve(tmp_path: Path, answerer: FaqLibraryAnswerer, korean_engine: VoskEngin
         app = create_app(settings)
         app.state.voice = VoiceRuntime(settings, app.state.db_sessions, answerer=answerer)
         app.state.voice_stream = StreamRuntime(
-            settings, engine=korean_engine,
+            settings, engine=engine or korean_engine,
             updater=TwilioCallUpdater(api_base=twilio_api.base, account_sid=ACCOUNT, auth_token=TOKEN))
         server = LiveServer(app, port).__enter__()
         server.app = app  # type: ignore[attr-defined]
@@ -189,3 +191,33 @@ def test_a_stream_without_a_valid_one_time_token_is_closed(serve: Served) -> Non
             return await attempt("CAtoken", params)  # the same token again
 
     assert asyncio.run(replay()) == 1008
+
+
+def test_a_spoken_question_is_answered_with_tts_audio_and_a_request_for_a_person_is_transferred_whisper(
+        serve: Served, twilio_api: FakeTwilioApi, answerer: FaqLibraryAnswerer) -> None:
+    server = serve(engine=whisper_engine())
+    url, params = stream_of(server.incoming("CAwhisper"))
+
+    async def script() -> StreamCaller:
+        async with StreamCaller("CAwhisper", url, params, echo_marks=True) as caller:
+            await caller.play(silence_ulaw(300) + caller_ulaw("住民税の納期はいつですか") + silence_ulaw(1000))
+            assert await caller.wait_for(lambda: bool(caller.marks), timeout=60)
+            await caller.play(caller_ulaw("職員と話したいです") + silence_ulaw(1000))
+            assert await caller.wait_for(lambda: bool(twilio_api.for_call("CAwhisper")), timeout=60)
+            await caller.stop()
+            await asyncio.sleep(0.3)
+            return caller
+
+    caller = asyncio.run(script())
+    answer = answerer.get("JUMIN-001").answer_voice
+    expected = OpenJTalkSynthesizer().synthesize_ulaw(answer)
+    assert caller.media.startswith(expected)  # the FAQ answer, spoken by the offline TTS
+    [update] = twilio_api.for_call("CAwhisper")
+    assert update.has("Dial")
+    with session_scope(server.app.state.db_sessions) as s:  # type: ignore[attr-defined]
+        call = s.scalar(select(Call).where(Call.call_sid == "CAwhisper"))
+        assert call is not None and call.outcome == "transferred"
+        decisions = [(t.kind, t.faq_id, t.decision) for t in s.scalars(
+            select(Turn).where(Turn.call_id == call.id).order_by(Turn.seq))]
+    assert ("said", "JUMIN-001", "answer") in decisions
+    assert decisions[-1][2] == "transfer"
