@@ -8,9 +8,10 @@ event kinds only, never what the caller said or their number.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from twilio.request_validator import RequestValidator
@@ -207,7 +208,17 @@ async def status(request: Request) -> Response:
     return Response(status_code=204)
 
 
+@asynccontextmanager
+async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
+    """Load the FAQ matcher before the first call rings (it takes a few seconds), not during it."""
+    try:
+        await run_in_threadpool(voice_runtime, app.state)
+    except Exception as exc:  # the console must still start; webhooks retry the build and log it
+        log.error("voice runtime could not be built at startup: %s: %s", type(exc).__name__, exc)
+    yield
+
+
 # What app/main.py includes: the webhooks and the staff console pages.
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, lifespan=_warm_up)
 router.include_router(webhooks)
 router.include_router(console_router)
