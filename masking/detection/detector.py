@@ -122,6 +122,7 @@ def _propagate_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     """A name found once is masked everywhere in the document (「坂口さん」 after 「坂口 フミ」)."""
     spoken = spaced_document(text)
     surfaces: set[str] = set()
+    short_given: set[str] = set()  # 翔, 誠: only before an honorific or a particle
     for span in spans:
         if span.label != PERSON:
             continue
@@ -130,11 +131,17 @@ def _propagate_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
         parts = [p for p in _SPLIT.split(surface) if p]
         if len(parts) > 1:
             surfaces.update(p for p in parts if len(p) >= 2 and p not in FUNCTION_WORDS and p not in NOT_NAMES)
+            short_given.update(p for p in parts[1:] if len(p) == 1 and _WORD_CHAR.match(p))
     found: list[PiiSpan] = []
     for surface in surfaces:
         for m in re.finditer(re.escape(surface), text):
             if _bounded(text, m.start(), m.end(), spoken):
                 found.append(PiiSpan(m.start(), m.end(), PERSON, 0.6))
+    for name in short_given:
+        for m in re.finditer(
+            rf"(?<![一-龥々ァ-ヺー]){re.escape(name)}(?=さん|くん|ちゃん|様|は|が|も|を|に|と|の|、|。)", text
+        ):
+            found.append(PiiSpan(m.start(), m.end(), PERSON, 0.55))
     return found
 
 

@@ -176,6 +176,8 @@ COUNTERS = frozenset(
 )
 
 _SPACE = " \u3000\t"
+BLOCK_WORDS = frozenset({"ちょうめ", "丁目", "番地", "ばんち", "番"})
+_AFTER_SEPARATOR = re.compile(r"[ \u3000]+(?:の|ハイフン|はいふん)[ \u3000]+(\S+)")
 _CONTINUATION = re.compile(r"[ \u3000]*(?:の|ハイフン|はいふん|ダッシュ|[-‐‑−－ー・])[ \u3000]*$")
 _TOKEN_RE = re.compile(r"[^\s]+")
 
@@ -245,6 +247,11 @@ def _next_word(text: str, pos: int) -> str:
     return m.group() if m else ""
 
 
+def _previous_word(text: str, pos: int) -> str:
+    words = text[:pos].rstrip(_SPACE).rsplit(None, 1)
+    return words[-1] if words else ""
+
+
 def _quantity(units: list[_Unit]) -> int:
     total = section = 0
     current: int | None = None
@@ -286,6 +293,13 @@ def _accept(run: list[_Unit], text: str) -> bool:
     ):
         return True
     if len(run) >= 3:
+        return True
+    # 「に ちょうめ さん の ご」: right after a block word, or before 「の」 and another number
+    if _previous_word(text, run[0].start) in BLOCK_WORDS:
+        return True
+    nxt = _AFTER_SEPARATOR.match(text, run[-1].end)
+    strong = nxt and nxt.group(1) in KANA_NUMBERS and KANA_NUMBERS[nxt.group(1)][0] is _Kind.DIGIT
+    if nxt and (strong or nxt.group(1)[:1].isdigit()):
         return True
     return any(follower.startswith(c) for c in COUNTERS)
 
