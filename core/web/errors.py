@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -54,6 +56,18 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return JSONResponse({"detail": message}, status_code=exc.status_code, headers=exc.headers)
 
 
+async def _invalid_request(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    if wants_html(request):
+        return render(request, "console/error.html", {
+            "title": TITLES[400], "message": "入力内容に誤りがあります。前の画面に戻って確認してください。"},
+            status_code=400)
+    # Field locations and reasons only: FastAPI's default also echoes the submitted values back.
+    errors = [{"loc": error.get("loc"), "type": error.get("type"), "msg": error.get("msg")} for error in exc.errors()]
+    return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)

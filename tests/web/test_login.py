@@ -94,3 +94,15 @@ def test_api_clients_get_401_not_a_redirect(client: TestClient) -> None:
     response = client.get("/console/", headers={"accept": "application/json"})
     assert response.status_code == 401
     assert response.json() == {"detail": "ログインが必要です。"}
+
+
+def test_invalid_form_gets_a_japanese_page_and_apis_no_echo(client: TestClient, make_user: Callable[..., str]) -> None:
+    token = csrf_from(client.get("/console/login").text)
+    too_long = "x" * 65 + "秘密"
+    page = client.post("/console/login", data={"username": too_long, "password": "p", "csrf_token": token})
+    assert page.status_code == 400
+    assert "入力内容に誤りがあります" in page.text
+    api = client.post("/console/login", data={"username": too_long, "password": "p", "csrf_token": token},
+                      headers={"accept": "application/json"})
+    assert api.status_code == 422
+    assert "秘密" not in api.text
