@@ -60,8 +60,9 @@ def _summary_or_404(session: Session, summary_id: int) -> Summary:
 
 
 @router.post(f"{BASE}/summaries/{{summary_id}}/edit", dependencies=csrf)
-def edit_summary(summary_id: int, request: Request, section_0: str = Form(""), section_1: str = Form(""),
-                 section_2: str = Form(""), section_3: str = Form(""), user: StaffUser = Depends(staff),
+def edit_summary(summary_id: int, request: Request, section_0: str = Form("", alias="section-0"),
+                 section_1: str = Form("", alias="section-1"), section_2: str = Form("", alias="section-2"),
+                 section_3: str = Form("", alias="section-3"), user: StaffUser = Depends(staff),
                  session: Session = Depends(db_session)) -> Response:
     sections = dict(zip(SECTION_TITLES, (section_0, section_1, section_2, section_3), strict=True))
     return _run(request, session, summary_id,
