@@ -60,6 +60,9 @@ _FOREIGN = re.compile(
     r"(?:^|[：:、。])(?P<n>[ァ-ヺー]{2,8}(?:・[ァ-ヺー]{1,8}){1,3})(?=です|と申します|といいます|、|（|\(|さん|様)",
     re.MULTILINE,
 )
+_NAMED = re.compile(rf"名前は(?P<n>{_NAME})(?=です|と申します|といいます|、|。)")
+_KUN = re.compile(rf"{_LEFT}(?P<n>{_KANJI}{{1,4}})くん")
+_STRONG_AFTER = re.compile(r"^(?:です|と申します|といいます|さん|様|さま|くん|（|\(|、)")
 _TAG_PERSON = "名詞-固有名詞-人名"
 _TYPED_PATTERNS = (
     (_SPACE_NAME, 0.75),
@@ -69,7 +72,10 @@ _TYPED_PATTERNS = (
     (_ROLE_NAME, 0.8),
     (_STAFF_NAME, 0.8),
     (_FOREIGN, 0.8),
+    (_NAMED, 0.85),
+    (_KUN, 0.8),
 )
+STRONG = 0.8  # contexts that name someone for sure: Sudachi need not know the name (陽向, 結衣)
 _TRAILING = re.compile(r"(?:様|さま|さん|くん|ちゃん|先生|医師|氏|です|でした)+$")
 _NOT_NAME_TAGS = ("名詞-普通名詞-サ変", "動詞", "形容詞", "助", "代名詞", "副詞", "接続詞", "感動詞")
 
@@ -95,11 +101,11 @@ class PersonRecognizer(JaRecognizer):
             trimmed = _TRAILING.sub("", surface).rstrip()
             end -= len(surface) - len(trimmed)
             # Sudachi's tags on hiragana ASR words are guesses (いま→副詞可能, ながい→形容詞).
-            if self._plausible(trimmed, text, start, None if spoken else doc):
+            if self._plausible(trimmed, text, start, None if spoken else doc, strict=score < STRONG):
                 yield self.result(PERSON, start, end, score)
 
     @staticmethod
-    def _plausible(surface: str, text: str, start: int, doc: Doc | None) -> bool:
+    def _plausible(surface: str, text: str, start: int, doc: Doc | None, strict: bool) -> bool:
         head = surface.split()[0] if surface.split() else surface
         if not surface.strip() or surface in NOT_NAMES or head in NOT_NAMES or surface in FUNCTION_WORDS:
             return False
@@ -113,10 +119,17 @@ class PersonRecognizer(JaRecognizer):
             return True
         if all(t.tag_.startswith(_NOT_NAME_TAGS) or "副詞可能" in t.tag_ for t in tokens):
             return False  # 「電話 匿名」「本当」: a common noun or verb before さん/です
-        if " " not in surface and re.search(_KANJI, surface):
+        if " " in surface:
+            # 「本店 普通」 has the shape of 「森 颯太」: two common nouns are a name only before です/さん/（.
+            every = [t for t in doc if start <= t.idx < start + len(surface) and not t.text.isspace()]
+            common = all(not t.tag_.startswith("名詞-固有名詞") for t in every)
+            return not common or bool(_STRONG_AFTER.match(text[start + len(surface) :]))
+        if not strict:
+            return True
+        if re.search(_KANJI, surface):
             # A lone kanji word must be known to Sudachi as a proper noun (千尋, 丸岡), not 障害年金.
             return any(t.tag_.startswith("名詞-固有名詞") for t in tokens)
-        if " " not in surface and re.fullmatch(_KATA + "+", surface):
+        if re.fullmatch(_KATA + "+", surface):
             known_word = any(
                 t.tag_.startswith(("名詞-普通名詞", "名詞-固有名詞-一般", "名詞-固有名詞-地名")) for t in tokens
             )
