@@ -115,7 +115,8 @@ def _is_staff(speaker: str) -> bool:
 
 
 def section_of(speaker: str, sentence: str) -> str:
-    has = {title: any(cue in sentence for cue in cues) for title, cues in CUES.items()}
+    compact = sentence.replace(" ", "").replace("\u3000", "")  # Vosk puts spaces between words
+    has = {title: any(cue in compact for cue in cues) for title, cues in CUES.items()}
     if speaker:
         if _is_staff(speaker):
             return NEXT_STEPS if has[NEXT_STEPS] else ADVICE
