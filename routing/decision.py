@@ -28,8 +28,8 @@ class RankingPolicy:
     max_windows: int = 3
     # weight of a need's 2nd, 3rd … window relative to its first
     position_decay: float = 0.5
-    # windows scoring below this share of the best window are not shown
-    relative_floor: float = 0.05
+    # windows scoring below this share of the best window are not shown (0: always offer max_windows)
+    relative_floor: float = 0.0
     # below this confidence a top "conversation" intent (unclear, greet…) still yields windows
     conversation_confidence: float = 0.5
     # score added to the window that serves a detected crisis kind (suicide → mental health, DV → DV center)

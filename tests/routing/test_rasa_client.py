@@ -34,11 +34,11 @@ def test_parse_reads_intent_ranking_and_entities() -> None:
 
 
 def test_server_not_running_is_retryable() -> None:
-    client = HttpRasaClient(f"http://127.0.0.1:{free_port()}", timeout_seconds=2)
-    with pytest.raises(RasaUnavailableError) as caught:
-        client.parse("こんにちは")
-    assert caught.value.retryable
-    assert not client.is_up()
+    with HttpRasaClient(f"http://127.0.0.1:{free_port()}", timeout_seconds=2) as client:
+        with pytest.raises(RasaUnavailableError) as caught:
+            client.parse("こんにちは")
+        assert caught.value.retryable
+        assert not client.is_up()
 
 
 @pytest.mark.parametrize(("status", "retryable"), [(500, True), (503, True), (400, False), (404, False)])

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import uuid
+from collections.abc import Iterator
 
 import pytest
 
@@ -25,8 +26,9 @@ FLOORS = {"top1": 0.80, "top3": 0.90, "crisis_recall": 1.0, "crisis_precision": 
 
 
 @pytest.fixture(scope="module")
-def client(rasa_url: str) -> HttpRasaClient:
-    return HttpRasaClient(rasa_url, timeout_seconds=30)
+def client(rasa_url: str) -> Iterator[HttpRasaClient]:
+    with HttpRasaClient(rasa_url, timeout_seconds=30) as rasa:
+        yield rasa
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,95 @@
+"""One chat turn: mask personal information → crisis layer → Rasa → a structured reply.
+
+Nothing here imports the web framework; ``routing/web.py`` is the HTTP edge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from routing.conversations import ConversationStore, MaskedTurn
+from routing.decision import Router
+from routing.rasa_client import BotButton, RasaClient
+from routing.windows import ConsultationWindow, WindowsDirectory
+
+PII_NOTICE = "お名前・住所・電話番号などの個人情報は入力しないでください（入力された個人情報は伏せて扱いました）。"
+CRISIS_TEXT = (
+    "あなたの安全がいちばん大切です。危険が迫っているときは、すぐに 110番（警察）か 119番（救急）に"
+    "電話してください。つらい気持ちは、下の窓口で聞いてもらえます。"
+)
+
+
+@dataclass(frozen=True)
+class MaskedMessage:
+    text: str
+    found_personal_information: bool
+
+
+# A masker turns a resident's raw message into text safe to log, store and forward.
+Masker = Callable[[str], MaskedMessage]
+
+
+@dataclass(frozen=True)
+class WindowCard:
+    id: str
+    name: str
+    handles: tuple[str, ...]
+    phone: str
+    tel: str
+    hours: str
+    url: str
+
+    @classmethod
+    def of(cls, window: ConsultationWindow) -> WindowCard:
+        return cls(window.id, window.name, window.handles[:3], window.phone, window.tel_uri, window.hours, window.url)
+
+
+@dataclass(frozen=True)
+class ChatReply:
+    texts: tuple[str, ...]
+    buttons: tuple[BotButton, ...]
+    windows: tuple[WindowCard, ...]
+    crisis: bool
+    crisis_lines: tuple[WindowCard, ...]
+    notices: tuple[str, ...]
+
+
+class ChatService:
+    def __init__(
+        self,
+        router: Router,
+        client: RasaClient,
+        directory: WindowsDirectory,
+        masker: Masker,
+        store: ConversationStore,
+    ) -> None:
+        self._router = router
+        self._client = client
+        self._directory = directory
+        self._mask = masker
+        self._store = store
+
+    def handle(self, session_id: str, raw_text: str) -> ChatReply:
+        masked = self._mask(raw_text)
+        # From here on only the masked text exists: it is what Rasa sees and what is stored.
+        decision = self._router.decide(masked.text)
+        bot_messages = self._client.message(session_id, masked.text)
+        self._store.add_turn(
+            session_id,
+            MaskedTurn(masked.text, decision.intent, decision.windows, decision.crisis),
+            clarifying=decision.needs_clarification,
+            out_of_scope=decision.out_of_scope,
+        )
+        texts = [m.text for m in bot_messages if m.text]
+        buttons = tuple(b for m in bot_messages for b in m.buttons)
+        if decision.crisis:
+            texts.insert(0, CRISIS_TEXT)
+        return ChatReply(
+            texts=tuple(texts),
+            buttons=buttons,
+            windows=tuple(WindowCard.of(self._directory[w]) for w in decision.windows),
+            crisis=decision.crisis,
+            crisis_lines=tuple(WindowCard.of(self._directory[w]) for w in decision.crisis_lines),
+            notices=(PII_NOTICE,) if masked.found_personal_information else (),
+        )
