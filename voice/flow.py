@@ -238,7 +238,15 @@ class CallFlow:
         self._move(ctx, CallState.FOLLOW_UP)
         step.actions += [Say(entry.answer_voice), Say(self.p.anything_else), self._listen(ListenFor.QUESTION)]
 
+    def _decided(self, step: FlowStep, decision: str, reason: str | None) -> None:
+        """Record on this event's turn what the flow did (which may differ from the matcher's action)."""
+        if step.turn is not None:
+            t = step.turn
+            step.turn = TurnRecord(kind=t.kind, text=t.text, confidence=t.confidence, faq_id=t.faq_id,
+                                   score=t.score, decision=decision, reason=reason)
+
     def _miss(self, ctx: CallContext, step: FlowStep, now: datetime, referral: str | None = None) -> None:
+        self._decided(step, "miss", step.turn.reason if step.turn else None)
         ctx.misses += 1
         if ctx.misses >= MISSES_BEFORE_TRANSFER:
             self._handover(ctx, step, "misses", None, now)
@@ -306,15 +314,13 @@ class CallFlow:
     def _handover(self, ctx: CallContext, step: FlowStep, reason: str, department: str | None, now: datetime,
                   lead_in: str | None = None) -> None:
         dept, number = self._target(department)
-        if step.turn is not None and step.turn.decision in (None, "key"):
-            t = step.turn
-            step.turn = TurnRecord(kind=t.kind, text=t.text, confidence=t.confidence, faq_id=t.faq_id,
-                                   score=t.score, decision="transfer", reason=reason)
+        self._decided(step, "transfer", reason)
         if not self.hours.is_open(now):
             ctx.pending_reason, ctx.pending_department = reason, dept
             ctx.tries = 0
             self._move(ctx, CallState.CALLBACK_OFFER)
-            step.actions += [Say(self.p.closed(self.hours.describe_ja())), self._listen(ListenFor.MENU)]
+            hours = None if self.hours.never else self.hours.describe_ja()
+            step.actions += [Say(self.p.closed(hours)), self._listen(ListenFor.MENU)]
             return
         topic = self.answerer.get(ctx.last_faq_id).question if ctx.last_faq_id else None
         whisper = self.p.whisper(ctx.last_question, topic)

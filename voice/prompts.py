@@ -43,7 +43,9 @@ class Prompts:
     transferring: str = "担当の職員におつなぎします。このままお待ちください。"
     goodbye: str = "お電話ありがとうございました。失礼いたします。"
 
-    def closed(self, hours: str) -> str:
+    def closed(self, hours: str | None) -> str:
+        if hours is None:  # no staff line configured at all
+            return "申し訳ありません。ただいま職員におつなぎできません。" + self.callback_offer
         return (f"申し訳ありません。ただいま受付時間外のため、職員におつなぎできません。受付時間は、{hours}。"
                 + self.callback_offer)
 

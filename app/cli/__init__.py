@@ -21,6 +21,7 @@ COMMAND_MODULES: list[tuple[str, str | None]] = [
     ("mask", "mask"),
     ("routing", "routing"),
     ("models", "models"),
+    ("voice", "voice"),
 ]
 
 

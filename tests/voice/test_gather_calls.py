@@ -161,7 +161,7 @@ def test_out_of_hours_callback_is_read_back_confirmed_and_lands_in_the_inbox(mak
         call = TwilioCall(client, "CAnight")
         call.start()
         closed = call.press("0")
-        assert "受付時間外" in closed.said and "折り返し" in closed.said and closed.transferred_to is None
+        assert "職員におつなぎできません" in closed.said and "折り返し" in closed.said and closed.transferred_to is None
         ask = call.press("1")
         assert "シャープ" in ask.said and ask.gather is not None and ask.gather.get("finishOnKey") == "#"
         wrong = call.press("0312345678")
