@@ -18,8 +18,10 @@ from masking.detection.recognizers.phrase import phrase_start
 _SP = r"[ \u3000]?"
 _NAME = r"[一-龥々ぁ-ゖァ-ヺーヶケ]"
 _PREF = rf"(?:[一-龥]{{2,3}}{_SP}[都道府県])"
-_CITY = rf"(?:{_NAME}{{1,5}}?{_SP}市)"
-_WARD = rf"(?:{_NAME}{{1,4}}?{_SP}[区郡])"
+# Particles never sit inside a municipality's name: 「寮はひかり市」 starts at ひかり.
+_MUNI_NAME = r"(?:(?![はがをにでともへのや])[一-龥々ぁ-ゖァ-ヺーヶケ])"
+_CITY = rf"(?:{_MUNI_NAME}{{1,5}}?{_SP}市)"
+_WARD = rf"(?:{_MUNI_NAME}{{1,4}}?{_SP}[区郡])"
 _TOWN_NAME = rf"(?:(?:の{_SP})?{_NAME}{{1,6}}?(?:[ \u3000][ぁ-ゖー]{{1,6}}?){{0,2}}?(?:{_SP}(?:町|村))?)"
 _SEP = r"[ \u3000]*(?:[-‐‑−－ー―・の])[ \u3000]*"
 _BLOCK = (

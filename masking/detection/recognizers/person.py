@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from masking.detection.labels import PERSON
 from masking.detection.numerals import COUNTERS, KANA_NUMBERS, KANA_WORDS
 from masking.detection.recognizers.base import JaRecognizer
+from masking.detection.recognizers.phrase import tokens_in
 from masking.detection.recognizers.words import (
     FUNCTION_WORDS,
     HONORIFICS,
@@ -30,7 +31,7 @@ _KANJI = r"[一-龥々〆ヶ]"
 _KATA = r"[ァ-ヺー]"
 _HIRA = r"[ぁ-ゖー]"
 # A written full name: 姓 (kanji) + space + 名 (kanji, katakana or hiragana), or a katakana name with ・.
-_FULL = rf"{_KANJI}{{1,3}}[ \u3000](?:{_KANJI}{{1,3}}|{_KATA}{{1,5}}|{_HIRA}{{2,4}}{_KANJI}?)"
+_FULL = rf"{_KANJI}{{1,3}}[ \u3000](?:{_KANJI}{{1,3}}|{_KATA}{{1,4}}{_KANJI}?|{_HIRA}{{2,4}}{_KANJI}?)"
 _NAME = rf"(?:{_FULL}|{_KATA}{{2,6}}(?:・{_KATA}{{1,6}}){{1,3}}|{_KANJI}{{1,4}}|{_KATA}{{2,6}}|{_HIRA}{{2,5}}?)"
 _END = r"(?=です|でした|で|と申します|といいます|っていいます|って言います|さん|様|さま|くん|ちゃん|、|。|，|（|\(|が|から|は|の|と|も|に|を|[ \u3000]|$|\n|）|\))"  # noqa: E501 (a regex reads better whole)
 _LEFT = r"(?<![一-龥々ァ-ヺー0-9０-９])"
@@ -60,6 +61,7 @@ _FOREIGN = re.compile(
     r"(?:^|[：:、。])(?P<n>[ァ-ヺー]{2,8}(?:・[ァ-ヺー]{1,8}){1,3})(?=です|と申します|といいます|、|（|\(|さん|様)",
     re.MULTILINE,
 )
+_OF_NAME = re.compile(rf"の(?P<n>{_KANJI}{{2,4}})(?=です)")  # 「センターの相馬です」
 _NAMED = re.compile(rf"名前は(?P<n>{_NAME})(?=です|と申します|といいます|、|。)")
 _KUN = re.compile(rf"{_LEFT}(?P<n>{_KANJI}{{1,4}})くん")
 _STRONG_AFTER = re.compile(r"^(?:です|と申します|といいます|さん|様|さま|くん|（|\(|、)")
@@ -74,6 +76,7 @@ _TYPED_PATTERNS = (
     (_FOREIGN, 0.8),
     (_NAMED, 0.85),
     (_KUN, 0.8),
+    (_OF_NAME, 0.7),
 )
 STRONG = 0.8  # contexts that name someone for sure: Sudachi need not know the name (陽向, 結衣)
 _TRAILING = re.compile(r"(?:様|さま|さん|くん|ちゃん|先生|医師|氏|です|でした)+$")
@@ -93,7 +96,7 @@ class PersonRecognizer(JaRecognizer):
                     if not spaced_style(_line_at(text, m.start("n"))):
                         found.append((m.start("n"), m.end("n"), score))
             if doc is not None:
-                found.extend(self._tagged(doc))
+                found.extend(self._tagged(doc))  # recall backstop; its one dev FP is 北浜(支店)
         found.extend(self._answers(text, spoken))
         found.extend(self._spoken(text))
         for start, end, score in found:
@@ -114,14 +117,14 @@ class PersonRecognizer(JaRecognizer):
         if doc is None or "・" in surface:
             return True
         first = surface.split()[0]
-        tokens = [t for t in doc if start <= t.idx < start + len(first)]
+        tokens = tokens_in(doc, start, start + len(first))
         if not tokens:
             return True
         if all(t.tag_.startswith(_NOT_NAME_TAGS) or "副詞可能" in t.tag_ for t in tokens):
             return False  # 「電話 匿名」「本当」: a common noun or verb before さん/です
         if " " in surface:
             # 「本店 普通」 has the shape of 「森 颯太」: two common nouns are a name only before です/さん/（.
-            every = [t for t in doc if start <= t.idx < start + len(surface) and not t.text.isspace()]
+            every = [t for t in tokens_in(doc, start, start + len(surface)) if not t.text.isspace()]
             common = all(not t.tag_.startswith("名詞-固有名詞") for t in every)
             return not common or bool(_STRONG_AFTER.match(text[start + len(surface) :]))
         if not strict:
@@ -228,6 +231,7 @@ class PersonRecognizer(JaRecognizer):
     def _tagged(doc: Doc) -> Iterable[tuple[int, int, float]]:
         """Sudachi's dictionary knows many surnames and given names (人名-姓/名), written in kanji or
         katakana; its hiragana guesses are unreliable and left to the context rules."""
+        text = doc.text  # spaCy rebuilds it on every access
         tokens = list(doc)
         i = 0
         while i < len(tokens):
@@ -245,13 +249,7 @@ class PersonRecognizer(JaRecognizer):
                 ):
                     j += 1
                 start, end = t.idx, tokens[j].idx + len(tokens[j].text)
-                if end - start >= 2 and not spaced_style(
-                    doc.text[
-                        doc.text.rfind("\n", 0, start) + 1 : doc.text.find("\n", start)
-                        if doc.text.find("\n", start) >= 0
-                        else len(doc.text)
-                    ]
-                ):
+                if end - start >= 2 and not spaced_style(_line_at(text, start)):
                     yield start, end, 0.6
                 i = j + 1
             else:

@@ -28,6 +28,14 @@ def line_bounds(text: str, pos: int) -> tuple[int, int]:
     return begin, (len(text) if end < 0 else end)
 
 
+def tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
+    """Tokens starting inside [start, end), found without walking the whole document."""
+    if end <= start:
+        return []
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return [t for t in span if start <= t.idx < end] if span is not None else []
+
+
 def is_nominal(token: Token) -> bool:
     tag = token.tag_
     if "副詞可能" in tag or token.text in FUNCTION_WORDS or token.text in KIN_WORDS or token.text in NOT_NAMES:
@@ -69,7 +77,7 @@ def phrase_start(text: str, pos: int, doc: Doc | None, max_units: int = 4) -> in
     if doc is None:
         return pos
     start = pos
-    for token in reversed([t for t in doc if begin <= t.idx < pos]):
+    for token in reversed(tokens_in(doc, begin, pos)):
         token_end = token.idx + len(token.text)
         if token_end > pos:  # the suffix starts inside this token: keep its head
             start = token.idx if is_nominal(token) else pos
