@@ -64,10 +64,12 @@ def inbox(request: Request, user: StaffUser = Depends(staff), session: Session =
                       (json.loads(cipher.decrypt_text(h.transcript_enc)) if h.transcript_enc else []),
                       "callback": cipher.decrypt_text(h.callback_number_enc) if h.callback_number_enc else None,
                       "candidates": json.loads(h.candidates), "reason": REASON_LABELS.get(h.reason, h.reason)})
-    if items:
-        audit.record(session, user.username, "voice.inbox.view", "voice_handoff", "open",
-                     {"handoff_ids": [i["h"].id for i in items]})
+    shown = [i["h"].id for i in items]
+    # The page refreshes itself; a view of the same handoffs by the same session is audited once.
+    if shown and request.session.get("voice_inbox_audited") != shown:
+        audit.record(session, user.username, "voice.inbox.view", "voice_handoff", "open", {"handoff_ids": shown})
         session.commit()
+        request.session["voice_inbox_audited"] = shown
     return render(request, "voice/inbox.html", {"items": items, "done": request.query_params.get("done")})
 
 

@@ -31,7 +31,8 @@ def test_inbox_shows_the_handoff_and_mark_done_is_audited(make_app: AppFactory) 
         assert client.get("/console/voice/inbox", follow_redirects=False).status_code in (302, 303, 401)
         log_in(client, "tanaka")
         page = client.get("/console/voice/inbox")
-        assert page.status_code == 200
+        assert page.status_code == 200 and 'http-equiv="refresh"' in page.text
+        client.get("/console/voice/inbox")  # the auto-refresh: same handoffs, not audited again
         assert "図書館の本の返却はどうすればいい" in page.text and "ごみの収集日を教えて" in page.text
         assert "2回答えられず" in page.text
         sessions = client.app.state.db_sessions  # type: ignore[attr-defined]
