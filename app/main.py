@@ -46,6 +46,9 @@ def domain_routers(settings: Settings) -> list[APIRouter]:
     from masking.web import router as masking_router
 
     routers.append(masking_router)
+    from routing.web import router as routing_router  # residents' chat API, widget.js, demo page
+
+    routers.append(routing_router)
     return routers
 
 
