@@ -48,11 +48,21 @@ def parse_extra(value: str) -> ChildSpec:
     return ChildSpec(name=name.strip(), argv=shlex.split(command))
 
 
+def _load_prctl() -> Callable[..., int] | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux
+        return None
+
+
+# Resolved once in the parent: the child between fork and exec should do as little as possible.
+_prctl = _load_prctl()
+
+
 def _die_with_parent() -> None:
     # Linux: if the supervisor is killed outright (SIGKILL), the kernel sends the child SIGTERM.
-    os.setsid()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class Supervisor:
@@ -72,7 +82,8 @@ class Supervisor:
         for signum in (signal.SIGINT, signal.SIGTERM):
             self._previous_handlers[signum] = signal.signal(signum, self._request_stop)
         for spec in self.specs:
-            process = subprocess.Popen(spec.argv, preexec_fn=_die_with_parent)  # noqa: S603 (our own commands)
+            process = subprocess.Popen(spec.argv, start_new_session=True,  # noqa: S603 (our own commands)
+                                       preexec_fn=_die_with_parent)
             self.children.append(Child(spec, process))
 
     @property
