@@ -41,7 +41,7 @@ def inspect_audio(data: bytes, filename: str, max_bytes: int) -> AudioInfo:
     if not filename.lower().endswith(ALLOWED_SUFFIXES):
         raise UploadRejected(NOT_AUDIO)
     try:
-        with av.open(io.BytesIO(data)) as container:
+        with av.open(io.BytesIO(data), mode="r") as container:
             fmt = _format_of(container.format.name)
             if fmt is None or not container.streams.audio:
                 raise UploadRejected(NOT_AUDIO)
@@ -61,7 +61,7 @@ def decode_pcm16(data: bytes, sample_rate: int = 16_000) -> bytes:
 
     resampler = av.AudioResampler(format="s16", layout="mono", rate=sample_rate)
     out = bytearray()
-    with av.open(io.BytesIO(data)) as container:
+    with av.open(io.BytesIO(data), mode="r") as container:
         for frame in container.decode(audio=0):
             for converted in resampler.resample(frame):
                 out += bytes(converted.planes[0])[: converted.samples * 2]

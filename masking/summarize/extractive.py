@@ -19,6 +19,7 @@ from masking.summarize.base import ADVICE, COMPLAINT, NEXT_STEPS, SECTION_TITLES
 
 NONE = "（記載なし）"
 PER_SECTION = 3
+MIN_CONTENT_WORDS = 2
 MAX_SENTENCE_CHARS = 120  # ASR text without punctuation is cut into pieces about this long
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])|\n")
 _SPEAKER = re.compile(r"^\s*([^\s:：「」]{1,10})\s*[:：]\s*")
@@ -135,7 +136,11 @@ class ExtractiveSummarizer(Summarizer):
 
     def summarize(self, approved_masked_text: str) -> SummaryDraft:
         sentences = split_sentences(approved_masked_text)
-        scores = textrank([content_words(s) for _, s in sentences])
+        words = [content_words(s) for _, s in sentences]
+        # 「【場所1】です。」「【氏名1】と申します。」 carry nothing to summarize once the placeholder is set aside
+        kept = [i for i, w in enumerate(words) if len(w) >= MIN_CONTENT_WORDS]
+        sentences, words = [sentences[i] for i in kept], [words[i] for i in kept]
+        scores = textrank(words)
         chosen: dict[str, list[int]] = {title: [] for title in SECTION_TITLES}
         for index in sorted(range(len(sentences)), key=lambda i: -scores[i]):
             title = section_of(*sentences[index])
