@@ -49,6 +49,10 @@ rasa: $(RASA_MODEL)
 	cd $(RASA_DIR) && exec ../../$(RASA_VENV)/bin/rasa run --enable-api -i 127.0.0.1 -p $(RASA_PORT) \
 		--model models/welfare-routing.tar.gz
 
+# `make run` trains first and supervises the Rasa server beside the web app.
+RUN_PREREQS += rasa-model
+RUN_WITH += --with "rasa=$(MAKE) --no-print-directory rasa"
+
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy

@@ -34,6 +34,9 @@ def _rule(kind: CrisisKind, *alternatives: str) -> CrisisRule:
     return CrisisRule(kind, re.compile("|".join(alternatives)))
 
 
+# "殴られてはいないけど" is not a report of violence: skip a verb followed by a negation.
+_NOT_NEGATED = r"(?!て(は|も)?い(ない|ません)|て(は)?ない|たことは(ない|ありません))"
+
 # Patterns run on NFKC-normalised, lower-cased text with all whitespace removed
 # (やさしい日本語 puts spaces between words: 「しに たい」).
 RULES: tuple[CrisisRule, ...] = (
@@ -55,7 +58,8 @@ RULES: tuple[CrisisRule, ...] = (
     ),
     _rule(
         CrisisKind.VIOLENCE,
-        r"殴られ|なぐられ|殴ってく|殴って(い|る)|叩かれ|たたかれ|蹴られ|ぶたれ|暴力を(振る|ふる)われ",
+        r"(殴られ|なぐられ|叩かれ|たたかれ|蹴られ|ぶたれ|暴力を(振る|ふる)われ)" + _NOT_NEGATED,
+        r"殴ってく|殴って(い|る)",
         r"首を(絞|し)め|首(絞|し)め|包丁|刃物|ナイフ|殺す|ころす|殺され|ころされ|殺すぞ",
         r"暴れて(い|る)|あばれて(い|る)|襲われ|おそわれ|監禁|閉じ込められ",
         r"(逃げ|隠れ|かくれ|にげ)て(い|る|ます)|鍵をかけて",

@@ -88,6 +88,7 @@ def test_crisis_lines_fit_the_kind(crisis_detector: CrisisDetector, text: str, e
         "住居確保給付金について知りたい",
         "母の足腰が弱って転びそう",
         "制度を受けられるか知りたい",
+        "殴られてはいないけど、毎日暴言を言われる",
     ],
 )
 def test_everyday_worries_are_not_a_crisis(crisis_detector: CrisisDetector, text: str) -> None:
