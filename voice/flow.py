@@ -12,12 +12,10 @@ change goes through `_move`, which checks TRANSITIONS; an illegal one raises Ill
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from voice import phrases
 from voice.answerer import Answerer, FaqEntry
@@ -44,6 +42,7 @@ from voice.events import (
     action_from_dict,
     action_to_dict,
 )
+from voice.flow_context import CallContext
 from voice.flow_states import TRANSITIONS, CallState
 from voice.office_hours import OfficeHours
 from voice.prompts import Prompts
@@ -63,44 +62,6 @@ class FlowConfig:
     recording_enabled: bool = False
     hint_limit: int = 60
     prompts: Prompts = field(default_factory=Prompts)
-
-
-@dataclass
-class CallContext:
-    state: CallState = CallState.NEW
-    seq: int = 0  # events handled so far; the next event is number seq + 1
-    misses: int = 0
-    silences: int = 0
-    answers: int = 0
-    last_question: str | None = None
-    last_faq_id: str | None = None
-    candidates: list[tuple[str, float]] = field(default_factory=list)
-    clarify: tuple[str, str] | None = None
-    pending_reason: str | None = None  # why staff were wanted, while a callback is offered
-    pending_department: str | None = None
-    callback_number: str | None = None
-    tries: int = 0
-    repeat: list[dict[str, Any]] = field(default_factory=list)  # last spoken actions, for DTMF 9
-    outcome: Outcome | None = None
-
-    def to_json(self) -> str:
-        data = asdict(self)
-        data["state"] = self.state.value
-        data["outcome"] = self.outcome.value if self.outcome else None
-        return json.dumps(data, ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str) -> CallContext:
-        data = json.loads(text)
-        data["state"] = CallState(data["state"])
-        data["outcome"] = Outcome(data["outcome"]) if data["outcome"] else None
-        data["candidates"] = [(str(i), float(s)) for i, s in data["candidates"]]
-        data["clarify"] = tuple(data["clarify"]) if data["clarify"] else None
-        return cls(**data)
-
-    @property
-    def ended(self) -> bool:
-        return self.state is CallState.ENDED
 
 
 class CallFlow:

@@ -1,8 +1,9 @@
 """Short caller replies the flow must recognise itself: yes/no, "nothing else", "that did not help".
 
 ASR output varies (kana/kanji, spaces, trailing politeness), so matching is on NFKC text with spaces
-and punctuation removed, by substring. Negative feedback is checked before "no", because
-「わかりません」 must not read as a plain "no".
+and punctuation removed. Replies are short and start with their key word; anything longer, or ending
+like a question (「減免はありませんか」), is left to the FAQ matcher. The flow checks negative feedback
+before "no", because 「わかりません」 must not read as a plain "no".
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ NOT_HELPFUL = ("わからない", "分からない", "わかりません", "分�
                "役に立たない", "役に立ちません", "意味がわからない", "そうじゃない", "そういうことじゃ",
                "違う", "ちがう", "違います", "ちがいます", "聞きたいのはそれじゃ", "答えになってない",
                "納得できない")
-NOTHING_ELSE = ("ありません", "ないです", "ないです", "大丈夫", "だいじょうぶ", "結構です", "けっこうです",
-                "以上です", "もういい", "十分です", "わかりました", "分かりました", "ありがとう", "了解")
-YES = ("はい", "ええ", "うん", "そうです", "そう", "お願いします", "あります", "あるよ", "ある")
-NO = ("いいえ", "いえ", "いや", "違", "ちが", "ない", "ません")
-
+# How a "nothing else" reply starts (「特にありません」「大丈夫です」「ありがとうございました」).
+NOTHING_ELSE_START = ("いいえ", "いえ", "特に", "とくに", "もう", "大丈夫", "だいじょうぶ", "結構", "けっこう",
+                      "以上", "ないです", "ありません", "ない", "わかりました", "分かりました", "了解",
+                      "ありがとう", "十分", "大丈夫です")
+YES_START = ("はい", "ええ", "うん", "そうです", "お願いします", "あります", "あるよ", "ある")
+NO_START = ("いいえ", "いえ", "いや", "違", "ちが", "ないです", "ありません", "ない")
+SHORT = 8  # a bare yes/no: longer replies are treated as a question
 
 STAFF_WORDS = ("職員", "担当", "オペレーター", "人間", "係の人", "係の方", "人と", "ひと")
 
@@ -34,24 +37,31 @@ def _has(text: str, words: tuple[str, ...]) -> bool:
     return any(w in t for w in words)
 
 
+def _question(t: str) -> bool:
+    return t.endswith(("か", "かね", "かな", "の"))
+
+
 def is_not_helpful(text: str) -> bool:
-    return _has(text, NOT_HELPFUL)
+    """「よくわかりません」「それじゃ解決しない」 after an answer (not a question that mentions 違う)."""
+    t = normalize(text)
+    return len(t) <= 20 and not _question(t) and _has(t, NOT_HELPFUL)
 
 
 def is_nothing_else(text: str) -> bool:
     """「ありません」「大丈夫です」… said after an answer: the caller is done."""
     t = normalize(text)
-    return len(t) <= 20 and _has(t, NOTHING_ELSE) and not is_not_helpful(t)
+    return (len(t) <= 20 and t.startswith(NOTHING_ELSE_START) and not _question(t)
+            and not is_not_helpful(t))
 
 
 def is_yes(text: str) -> bool:
     t = normalize(text)
-    return len(t) <= 15 and _has(t, YES) and not _has(t, NO)
+    return len(t) <= SHORT and t.startswith(YES_START) and not _has(t, ("ない", "ません", "いいえ"))
 
 
 def is_no(text: str) -> bool:
     t = normalize(text)
-    return len(t) <= 15 and _has(t, NO)
+    return len(t) <= SHORT and t.startswith(NO_START) and not _question(t)
 
 
 def is_bare_staff_request(text: str) -> bool:

@@ -52,6 +52,9 @@ SCRIPTS = [
      [S.LISTENING, S.FOLLOW_UP, S.ENDED], Outcome.RESOLVED),
     ("answered, another question", ["start", f"say:{QUESTION}", "say:はい", f"say:{QUESTION}", "silence", "silence"],
      [S.LISTENING, S.FOLLOW_UP, S.LISTENING, S.FOLLOW_UP, S.FOLLOW_UP, S.ENDED], Outcome.RESOLVED),
+    ("yes with a question is the question",
+     ["start", f"say:{QUESTION}", "say:はい、固定資産税の第3期の納期限は12月の何日ですか", "say:特にありません"],
+     [S.LISTENING, S.FOLLOW_UP, S.FOLLOW_UP, S.ENDED], Outcome.RESOLVED),
     ("person requested", ["start", "say:担当の方と直接お話ししたいんですが", "dial_ok"],
      [S.LISTENING, S.TRANSFERRING, S.ENDED], Outcome.TRANSFERRED),
     ("bare 職員", ["start", "say:職員", "hangup"], [S.LISTENING, S.TRANSFERRING, S.ENDED], Outcome.TRANSFERRED),
@@ -171,3 +174,11 @@ def test_speech_while_transferring_is_unexpected(answerer: FaqLibraryAnswerer) -
     flow.handle(ctx, CallerPressed("0"), NOW)
     with pytest.raises(UnexpectedEvent):
         flow.handle(ctx, CallerSaid(QUESTION), NOW)
+
+
+def test_a_question_ending_in_arimasen_ka_is_not_goodbye(answerer: FaqLibraryAnswerer) -> None:
+    flow = flow_for(answerer)
+    ctx = CallContext()
+    for token in ["start", f"say:{QUESTION}", "say:固定資産税の減免はありませんか"]:
+        step = flow.handle(ctx, event(token), NOW)
+    assert not ctx.ended and step.turn is not None and step.turn.decision != "goodbye"

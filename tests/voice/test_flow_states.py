@@ -103,10 +103,15 @@ def test_greeting_discloses_ai_and_mentions_recording_only_when_on() -> None:
     ("大丈夫です", True, False, False, False),
     ("はい", False, False, True, False),
     ("はい、あります", False, False, True, False),
-    ("いいえ", False, False, False, True),
-    ("よくわかりません", False, True, False, True),
-    ("それじゃ解決しないです", False, True, False, True),  # also "no": the flow checks not_helpful first
+    ("いいえ", True, False, False, True),  # after 「ほかにご質問はありますか」: done
+    ("よくわかりません", False, True, False, False),
+    ("それじゃ解決しないです", False, True, False, False),
     ("ありがとうございました", True, False, False, False),
+    ("特にありません", True, False, False, False),
+    ("固定資産税の減免はありませんか", False, False, False, False),
+    ("はい、住民税の納期を教えてください", False, False, False, False),
+    ("違う税金について聞きたいんですがいいですか", False, False, False, False),
+    ("ない", True, False, False, True),
 ])
 def test_caller_phrases(text: str, nothing_else: bool, not_helpful: bool, yes: bool, no: bool) -> None:
     assert phrases.is_nothing_else(text) is nothing_else
