@@ -104,6 +104,8 @@ def test_paste_review_approve_summarize_confirm(client: TestClient, db: sessionm
     page = client.get(detail_url).text
     assert "確認待ち" in page and PHONE not in page and "【電話番号1】" in page
     assert 'class="mask mask-phone_number"' in page and "生成AIへの入力を承認" in page
+    dashboard = client.get("/console/").text
+    assert re.search(r'<span class="figure">1</span> 件が確認待ち', dashboard)
 
     # the API refuses to summarize before approval
     refused = client.post(f"/api/masking/consultations/{cid}/summarize", headers={"x-csrf-token": token,

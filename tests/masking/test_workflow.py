@@ -24,6 +24,7 @@ from masking.spans import loads
 from masking.summarize.extractive import ExtractiveSummarizer
 from masking.summarize.openai_compatible import OpenAICompatibleSummarizer
 from tests.masking.workflow_support import (
+    LLM_REPLY,
     NAME,
     PHONE,
     SAMPLE,
@@ -231,3 +232,20 @@ def test_retention_deletes_raw_data_and_keeps_the_masked_record(rt: MaskingRunti
     assert "masking.raw.purge" in audit_actions(rt.sessions)
     with pytest.raises(WorkflowError):  # nothing left to edit against
         review.unmask(rt, old, "yamada", 1, 0, "理由")
+
+
+def test_llm_failure_is_a_failed_state_with_a_japanese_message_and_can_be_retried(rt: MaskingRuntime) -> None:
+    cid = _masked_consultation(rt)
+    review.decide(rt, cid, "yamada", "山田 花子", 1, approve=True)
+    with chat_server() as server:
+        server.replies = [(401, {"error": "bad key"}), (200, LLM_REPLY)]
+        rt._summarizer = OpenAICompatibleSummarizer(server.url, "m", "wrong-key", retry_delay=0)
+        summaries.request_summary(rt, cid, "yamada")
+        summarize_consultation.enqueue(cid)
+        with rt.sessions() as session:
+            failed = consultations.get(session, cid)
+            assert failed.status == "summary_failed" and "APIキー" in (failed.error_message or "")
+        assert consultations.retry(rt, cid, "yamada").value == "summarizing"
+        summarize_consultation.enqueue(cid)
+    assert _status(rt, cid) == "summarized" and len(server.requests) == 2
+    assert "masking.summary.failed" in audit_actions(rt.sessions)
