@@ -94,7 +94,8 @@ def calibrate(
 
 def split(examples: Sequence[Example]) -> tuple[list[int], list[int]]:
     seen: dict[str, int] = {}
-    first, second = [], []
+    first: list[int] = []
+    second: list[int] = []
     for i, example in enumerate(examples):
         n = seen.get(example.style, 0)
         seen[example.style] = n + 1

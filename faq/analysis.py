@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -77,6 +77,12 @@ class Analysis:
 
 
 _tokenizer_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def default_analyzer() -> Analyzer:
+    """One analyzer per process with the bundled synonym table (building one loads the tokenizer)."""
+    return Analyzer()
 
 
 @lru_cache(maxsize=1)
@@ -161,7 +167,7 @@ class Analyzer:
 
     def analyze(self, text: str) -> Analysis:
         normalized = self.synonyms.rewrite_text(normalize_text(text))
-        features: Counter[str] = Counter()
+        features: defaultdict[str, float] = defaultdict(float)
         for match in _GENERIC_RE.finditer(normalized):
             question = _GENERIC_PHRASES[match.group(0)]
             if question:
@@ -193,7 +199,7 @@ class Analyzer:
         topics = self.synonyms.topics(reading) | self.synonyms.topics(compact)
         return Analysis(text=text, normalized=normalized, reading=reading, features=dict(features), topics=topics)
 
-    def _word_features(self, morphemes: list[Any], features: Counter[str]) -> None:
+    def _word_features(self, morphemes: list[Any], features: defaultdict[str, float]) -> None:
         for m in morphemes:
             pos = m.part_of_speech()
             lemma = self.synonyms.canonical_lemma(m.normalized_form())

@@ -59,15 +59,22 @@ def _key_terms(label: str, other_label: str) -> list[str]:
 
 
 def _mentions(text: str, term: str) -> bool:
+    """``term`` is in ``text`` as written, in kana, or by its reading (けいじどうしゃぜい)."""
+    from faq.analysis import default_analyzer
+
     term_n = normalize_text(term, strip_endings=False)
-    return term_n in text or to_katakana(term_n) in to_katakana(text)
+    if term_n in text or to_katakana(term_n) in to_katakana(text):
+        return True
+    analyzer = default_analyzer()
+    key = analyzer.reading_key(term_n)
+    return len(key) >= 3 and key in analyzer.reading_key(text)
 
 
 def resolve_clarify(text: str, options: tuple[Faq, Faq]) -> Faq | None:
     """Which option the caller chose: はい/そうです → the first; naming the second's key term (or
     「後の方」) → the second; naming the first's → the first; いいえ or anything else → None."""
     first, second = options
-    normalized = normalize_text(text, strip_endings=False)
+    normalized = normalize_text(text, strip_endings=False, fillers=False)
     if not normalized:
         return None
     label_1, label_2 = option_label(first, second), option_label(second, first)

@@ -4,7 +4,8 @@ Rules, in order (the first that applies wins):
 
 1. nothing usable was said                        → transfer, ``empty``
 2. the caller asks for a person                   → transfer, ``human_request``
-3. an out-of-scope subject ranks above every FAQ  → transfer, ``out_of_scope`` (``referral`` names the office)
+3. an out-of-scope subject ranks above every FAQ (and scores at least ``clarify``)
+                                                  → transfer, ``out_of_scope`` (``referral`` names the office)
 4. the best FAQ scores below ``clarify``          → transfer, ``low_confidence``
 5. the best FAQ is a ``transfer: true`` FAQ        → transfer, ``transfer_faq`` (``faq`` set: staff know the topic)
 6. best ≥ ``answer`` and the runner-up is ≥ ``margin`` (relative) below → answer, ``confident``
@@ -22,7 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from faq.analysis import Analyzer
+from faq.analysis import Analyzer, default_analyzer
 from faq.clarify import clarify_question, confirm_question
 from faq.config import DEFAULT_THRESHOLDS_PATH, load_thresholds
 from faq.human import is_human_request
@@ -54,7 +55,7 @@ class FaqMatcher:
         if thresholds is None:
             thresholds = load_thresholds(DEFAULT_THRESHOLDS_PATH) if DEFAULT_THRESHOLDS_PATH.exists() else Thresholds()
         self.thresholds = thresholds
-        self.analyzer = analyzer or Analyzer()
+        self.analyzer = analyzer or default_analyzer()
         self.scope: tuple[ScopeEntry, ...] = load_scope(scope_path)
         self.ranker = Ranker(kb.faqs, self.scope, self.analyzer, params)
 
@@ -96,7 +97,7 @@ class FaqMatcher:
         faq_order = [int(i) for i in ranking.order if i < n_faqs][:N_CANDIDATES]
         candidates = tuple(Candidate(self.kb.faqs[i].id, round(float(scores[i]), 4)) for i in faq_order)
         top = int(ranking.order[0])
-        if top >= n_faqs and scores[top] > 0:
+        if top >= n_faqs and scores[top] >= t.clarify:
             return Decision(
                 action="transfer",
                 reason="out_of_scope",
@@ -109,24 +110,24 @@ class FaqMatcher:
         s1 = float(scores[faq_order[0]])
         s2 = float(scores[faq_order[1]]) if len(faq_order) > 1 else 0.0
         gap = 1.0 - s2 / s1 if s1 > 0 else 0.0
-        common = {"score": round(s1, 4), "candidates": candidates, "normalized": normalized}
-        if s1 < t.clarify:
-            return Decision(action="transfer", reason="low_confidence", **common)
+        score = round(s1, 4)
+        if s1 < t.clarify or (len(faq_order) < 2 and not (s1 >= t.answer or best.transfer)):
+            return Decision("transfer", "low_confidence", score, candidates=candidates, normalized=normalized)
         if best.transfer:
-            return Decision(action="transfer", reason="transfer_faq", faq=best, **common)
+            return Decision("transfer", "transfer_faq", score, best, candidates, normalized=normalized)
         if s1 >= t.answer and gap >= t.margin:
-            return Decision(action="answer", reason="confident", faq=best, **common)
-        if len(faq_order) < 2:
-            return Decision(action="transfer", reason="low_confidence", **common)
+            return Decision("answer", "confident", score, best, candidates, normalized=normalized)
         second = self.kb.faqs[faq_order[1]]
         close = gap < t.clarify_margin
         return Decision(
-            action="clarify",
-            reason="close_candidates" if close else "unsure",
-            faq=best,
+            "clarify",
+            "close_candidates" if close else "unsure",
+            score,
+            best,
+            candidates,
             clarify_question=clarify_question(best, second) if close else confirm_question(best),
             clarify_options=(best, second),
-            **common,
+            normalized=normalized,
         )
 
     def speech_hints(self, limit: int = 100) -> list[str]:

@@ -65,15 +65,18 @@ def kanji_to_int(numeral: str) -> int | None:
     """Value of a kanji numeral such as 十三 or 二〇二五; None when it is not a well-formed number."""
     if all(ch in _KANJI_DIGITS for ch in numeral):
         return int("".join(str(_KANJI_DIGITS[ch]) for ch in numeral))
-    total, digit = 0, None
+    total, digit, last_unit = 0, None, 10**9
     for ch in numeral:
         if ch in _KANJI_DIGITS:
             if digit is not None:
                 return None
             digit = _KANJI_DIGITS[ch]
         elif ch in _KANJI_UNITS:
-            total += (1 if digit is None else digit) * _KANJI_UNITS[ch]
-            digit = None
+            unit = _KANJI_UNITS[ch]
+            if unit >= last_unit:  # 十十, 十百: not a number
+                return None
+            total += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
         else:
             return None
     return total + (digit or 0)
@@ -121,18 +124,23 @@ def strip_polite_endings(text: str) -> str:
     while changed and text:
         changed = False
         for ending in POLITE_ENDINGS:
-            if text.endswith(ending) and len(text) > len(ending) + 1:
+            if text.endswith(ending):
+                if len(text) <= len(ending) + 1:
+                    return text  # the ending is all there is (お願いします, ですか): keep it
                 text = text[: -len(ending)]
                 changed = True
                 break
     return text
 
 
-def normalize_text(text: str, *, strip_endings: bool = True) -> str:
-    """Normalized form of one utterance; see the module docstring for what is undone."""
+def normalize_text(text: str, *, strip_endings: bool = True, fillers: bool = True) -> str:
+    """Normalized form of one utterance; see the module docstring for what is undone.
+
+    ``fillers=False`` keeps fillers (はい, ええ are answers when the bot asked a yes/no question)."""
     text = unify_width(text)
     text = _PUNCT.sub(" ", text)
-    text = remove_fillers(f" {text} ")
+    if fillers:
+        text = remove_fillers(f" {text} ")
     text = join_asr_spacing(text)
     text = _kanji_numbers_to_digits(text)
     if strip_endings:

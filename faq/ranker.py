@@ -13,14 +13,14 @@ The best-text part rewards a close paraphrase; the whole-entry part lets the ans
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from faq.analysis import Analysis, Analyzer
-from faq.index import IndexParams, Scheme, SparseIndex
+from faq.index import IndexBuilder, IndexParams, Scheme
 from faq.model import Faq
 from faq.scope import ScopeEntry
 
@@ -40,7 +40,6 @@ class RankerParams:
     scheme: Scheme = "bm25"
     bm25_k1: float = 1.2
     bm25_b: float = 0.5
-    joint: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,54 +63,43 @@ class Ranker:
         self.analyzer = analyzer
         self.faqs = tuple(faqs)
         self.scope = tuple(scope)
-        texts: list[dict[str, float]] = []
-        text_groups: list[int] = []
-        whole: list[dict[str, float]] = []
+        texts, whole = IndexBuilder(), IndexBuilder()
         topics: list[frozenset[str]] = []
-        cache: dict[str, Analysis] = {}
-
-        def analyze(text: str) -> Analysis:
-            if text not in cache:
-                cache[text] = analyzer.analyze(text)
-            return cache[text]
-
+        questions: list[frozenset[str]] = []
         entries: list[tuple[Sequence[str], str]] = [(f.texts, f.answer_text) for f in self.faqs]
         entries += [(s.phrases, "") for s in self.scope]
         for group, (asked, answer) in enumerate(entries):
-            combined: Counter[str] = Counter()
+            combined: defaultdict[str, float] = defaultdict(float)
             for text in asked:
-                features = analyze(text).features
-                texts.append(features)
-                text_groups.append(group)
-                combined.update(features)
+                features = analyzer.analyze(text).features
+                texts.add(features, group)
+                for term, tf in features.items():
+                    combined[term] += tf
             if answer and self.params.answer_weight:
-                for term, tf in analyze(answer).features.items():
+                for term, tf in analyzer.analyze(answer).features.items():
                     combined[term] += tf * self.params.answer_weight
-            whole.append(dict(combined))
-        questions: list[frozenset[str]] = []
+            whole.add(combined, group)
+            questions.append(frozenset(t for t in combined if t.startswith("q:")))
         for faq in self.faqs:
             topics.append(analyzer.analyze(f"{faq.category} {faq.question}").topics)
-            questions.append(frozenset(t for text in faq.texts for t in analyze(text).features if t.startswith("q:")))
-        questions += [frozenset()] * len(self.scope)
-        self._question_members = {
-            q: np.array([q in classes for classes in questions]) for q in {x for c in questions for x in c}
-        }
         topics += [frozenset()] * len(self.scope)
-        self.entry_topics = topics
         index_params = IndexParams(
             family_weights=self.params.family_weights,
             scheme=self.params.scheme,
             bm25_k1=self.params.bm25_k1,
             bm25_b=self.params.bm25_b,
-            joint=self.params.joint,
         )
-        self._texts = SparseIndex(texts, text_groups, index_params)
-        self._whole = SparseIndex(whole, list(range(len(entries))), index_params)
-        # topic → entries filed under it, for the penalty
+        self._texts = texts.build(index_params)
+        self._whole = whole.build(index_params)
+        self.entry_topics = topics
+        # topic (question class) → entries filed under it (asked with it), for the penalty (bonus)
         self._topic_members = {
             topic: np.array([topic in t for t in topics]) for topic in {x for t in topics for x in t}
         }
         self._has_topic = np.array([bool(t) for t in topics])
+        self._question_members = {
+            q: np.array([q in classes for classes in questions]) for q in {x for c in questions for x in c}
+        }
         # out-of-scope subjects are a few words each; weigh them up against FAQs with many variants
         self._entry_weight = np.array([1.0] * len(self.faqs) + [self.params.scope_weight] * len(self.scope))
 
