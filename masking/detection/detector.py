@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine, RecognizerResult
 
 from masking.detection.engine import LANGUAGE, build_analyzer
-from masking.detection.labels import PERSON, PiiSpan
+from masking.detection.labels import HIGH_RISK_LABELS, PERSON, PiiSpan
 from masking.detection.recognizers import DEFAULT_RECOGNIZERS
 from masking.detection.recognizers.words import FUNCTION_WORDS, NOT_NAMES, spaced_document
 
@@ -81,6 +81,10 @@ class PiiDetector:
         spans = [finalize(text, found) for text, found in zip(texts, raw, strict=True)]
         log.info("PII detection: %d texts, %s", len(texts), dict(Counter(s.label for doc in spans for s in doc)))
         return spans
+
+    def high_risk(self, text: str) -> list[PiiSpan]:
+        """Identifiers that must never reach an LLM (the re-scan right before summarization)."""
+        return [s for s in self.detect(text) if s.label in HIGH_RISK_LABELS]
 
 
 def finalize(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:

@@ -18,6 +18,9 @@ SEP = r"[ \u3000]*(?:[-‐‑−－ー―─・.．()（）]|の|ハイフン|�
 _NUMBER_RUN = re.compile(rf"(?<![\d])\d+(?:(?:{SEP})\d+)*(?![\d])")
 
 
+_PLACEHOLDER = re.compile(r"【[^】\n]{1,16}】")
+
+
 @dataclass(frozen=True, slots=True)
 class NumberRun:
     """Digits with separators, found in the normalized text, mapped back to the original."""
@@ -38,9 +41,13 @@ _POSITIONAL = re.compile(r"[十百千万]|じゅう|じゅっ|ひゃく|びゃ�
 def number_runs(text: str) -> tuple[NumberRun, ...]:
     """Every run of digits in ``text`` (identifier candidates first need ``not run.quantity``)."""
     norm = normalize(text)
+    # Placeholders of already-masked text (【電話番号1】) carry digits that identify nothing.
+    placeholders = [(m.start(), m.end()) for m in _PLACEHOLDER.finditer(text)]
     runs = []
     for m in _NUMBER_RUN.finditer(norm.text):
         start, end = norm.to_original(m.start(), m.end())
+        if any(a <= start < b for a, b in placeholders):
+            continue
         groups = tuple(len(g) for g in re.findall(r"\d+", m.group()))
         digits = re.sub(r"\D", "", m.group())
         quantity = bool(_POSITIONAL.search(text[start:end]))
