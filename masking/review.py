@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -24,6 +25,7 @@ from masking.runtime import MaskingRuntime
 from masking.status import ConsultationStatus as S
 
 MAX_REASON = 500
+STALE = "この相談記録は別の画面で更新されています。画面を再読み込みしてから操作してください。"
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def _current(session: Session, consultation: Consultation, shown_version: int | 
     if version is None:
         raise ReviewConflict("まだマスキングが終わっていません。")
     if shown_version is not None and shown_version != version.number:
-        raise ReviewConflict("この相談記録は別の画面で更新されています。画面を再読み込みしてから操作してください。")
+        raise ReviewConflict(STALE)
     return version
 
 
@@ -79,7 +81,10 @@ def _new_version(rt: MaskingRuntime, session: Session, consultation: Consultatio
         created_by=actor, change_kind=kind, change_label=label, change_reason=reason)
     session.add(version)
     consultation.updated_at = utcnow()
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # another reviewer saved the same version number first
+        raise ReviewConflict(STALE) from exc
     return version
 
 
