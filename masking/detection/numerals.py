@@ -176,7 +176,7 @@ COUNTERS = frozenset(
 )
 
 _SPACE = " \u3000\t"
-BLOCK_WORDS = frozenset({"ちょうめ", "丁目", "番地", "ばんち", "番"})
+BLOCK_WORDS = frozenset({"ちょうめ", "丁目", "番地", "ばんち", "番", "ちょう", "まち", "町"})
 _AFTER_SEPARATOR = re.compile(r"[ \u3000]+(?:の|ハイフン|はいふん)[ \u3000]+(\S+)")
 _CONTINUATION = re.compile(r"[ \u3000]*(?:の|ハイフン|はいふん|ダッシュ|[-‐‑−－ー・])[ \u3000]*$")
 _TOKEN_RE = re.compile(r"[^\s]+")
