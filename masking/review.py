@@ -70,7 +70,7 @@ def view(rt: MaskingRuntime, session: Session, consultation_id: int) -> ReviewVi
     return ReviewView(consultation, version, segments, len(found))
 
 
-def _new_version(rt: MaskingRuntime, session: Session, consultation: Consultation, previous: MaskedTranscript,
+def new_version(rt: MaskingRuntime, session: Session, consultation: Consultation, previous: MaskedTranscript,
                  raw: str, found: list[mask_spans.MaskSpan], actor: str, kind: str, label: str | None,
                  reason: str | None) -> MaskedTranscript:
     masked = mask_spans.mask(raw, found)
@@ -103,7 +103,7 @@ def unmask(rt: MaskingRuntime, consultation_id: int, actor: str, shown_version: 
         consultation = _editable(session, consultation_id)
         previous = _current(session, consultation, shown_version)
         remaining, removed = mask_spans.without(mask_spans.loads(previous.spans), index)
-        version = _new_version(rt, session, consultation, previous, _raw(rt, consultation), remaining, actor,
+        version = new_version(rt, session, consultation, previous, _raw(rt, consultation), remaining, actor,
                                "unmask", removed.label, reason)
         audit.record(session, actor, "masking.mask.remove", "consultation", consultation_id,
                      {"version": version.number, "label": removed.label, "origin": removed.origin,
@@ -120,7 +120,7 @@ def add_mask(rt: MaskingRuntime, consultation_id: int, actor: str, shown_version
         previous = _current(session, consultation, shown_version)
         raw = _raw(rt, consultation)
         found = mask_spans.with_added(raw, mask_spans.loads(previous.spans), start, end, label)
-        version = _new_version(rt, session, consultation, previous, raw, found, actor, "mask", label, None)
+        version = new_version(rt, session, consultation, previous, raw, found, actor, "mask", label, None)
         audit.record(session, actor, "masking.mask.add", "consultation", consultation_id,
                      {"version": version.number, "label": label, "chars": end - start})
         session.commit()
@@ -196,7 +196,7 @@ def add_mask_text(rt: MaskingRuntime, consultation_id: int, actor: str, shown_ve
             raise ReviewConflict("入力した文字列はマスクされていない部分に見つかりませんでした。")
         for start in hits:
             found = mask_spans.with_added(raw, found, start, start + len(find), label)
-        version = _new_version(rt, session, consultation, previous, raw, found, actor, "mask", label, None)
+        version = new_version(rt, session, consultation, previous, raw, found, actor, "mask", label, None)
         audit.record(session, actor, "masking.mask.add", "consultation", consultation_id,
                      {"version": version.number, "label": label, "chars": len(find), "occurrences": len(hits)})
         session.commit()

@@ -21,17 +21,19 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.clock import utcnow
+from masking import spans as mask_spans
 from masking.anonymize import PLACEHOLDER_NAMES
 from masking.consultations import SYSTEM, get, latest_version, move
-from masking.detection import HIGH_RISK_LABELS
+from masking.detection import HIGH_RISK_LABELS, PiiSpan
 from masking.errors import NotFound, SummaryRefused, WorkflowError
 from masking.models import Consultation, MaskedTranscript, ReviewDecision, Summary
-from masking.review import active_approval
+from masking.review import active_approval, new_version
 from masking.runtime import MaskingRuntime
 from masking.status import ConsultationStatus as S
 from masking.summarize import SECTION_TITLES, SummarizerError
 
 log = logging.getLogger("madoguchi.masking")
+RESCAN = "rescan"
 NOT_APPROVED = "生成AIへの入力が承認されていないため、要約できません。先にマスキング結果を確認して承認してください。"
 MAX_SECTION_CHARS = 4000
 
@@ -75,21 +77,9 @@ def run_summary(rt: MaskingRuntime, consultation_id: int) -> str:
             return "summarized"
         text, decision_id, text_hash = version.masked_text, decision.id, version.text_hash
 
-    risky = Counter(s.label for s in rt.detector().detect(text) if s.label in HIGH_RISK_LABELS)
-    if risky:
-        with rt.sessions() as session:
-            consultation = get(session, consultation_id)
-            decision_row = session.get(ReviewDecision, decision_id)
-            assert decision_row is not None
-            decision_row.revoked_at = utcnow()
-            move(consultation, S.PENDING_REVIEW)
-            names = "・".join(PLACEHOLDER_NAMES.get(label, label) for label in sorted(risky))
-            consultation.notice = (f"承認された文に個人情報（{names}）が残っていたため、生成AIへの送信を止めました。"
-                                   "マスクを追加してから、もう一度承認してください。")
-            audit.record(session, SYSTEM, "masking.summary.blocked", "consultation", consultation_id,
-                         {"decision_id": decision_id, "labels": dict(risky)})
-            session.commit()
-        log.warning("masking summary blocked by re-scan consultation=%s labels=%s", consultation_id, sorted(risky))
+    found = [s for s in rt.detector().detect(text) if s.label in HIGH_RISK_LABELS]
+    if found:
+        _block(rt, consultation_id, decision_id, found)
         return "blocked"
 
     summarizer = rt.summarizer()
@@ -165,3 +155,41 @@ def confirm(rt: MaskingRuntime, summary_id: int, actor: str) -> None:
         audit.record(session, actor, "masking.summary.confirm", "summary", summary_id,
                      {"consultation_id": summary.consultation_id, "edited": summary.edited_sections is not None})
         session.commit()
+
+
+def _block(rt: MaskingRuntime, consultation_id: int, decision_id: int, found: list[PiiSpan]) -> None:
+    """Revoke the approval, send the consultation back to review, and propose masks for what was found:
+    a new version masks the identifiers (a reviewer still has to look and approve again)."""
+    risky = Counter(span.label for span in found)
+    with rt.sessions() as session:
+        consultation = get(session, consultation_id)
+        decision_row = session.get(ReviewDecision, decision_id)
+        assert decision_row is not None
+        decision_row.revoked_at = utcnow()
+        move(consultation, S.PENDING_REVIEW)
+        names = "・".join(PLACEHOLDER_NAMES.get(label, label) for label in sorted(risky))
+        consultation.notice = (f"承認された文に個人情報（{names}）が残っていたため、生成AIへの送信を止めました。"
+                               "見つかった箇所を自動でマスクした版を作りました。確認して、もう一度承認してください。")
+        version = propose_masks(rt, session, consultation, found)
+        audit.record(session, SYSTEM, "masking.summary.blocked", "consultation", consultation_id,
+                     {"decision_id": decision_id, "labels": dict(risky),
+                      "proposed_version": version.number if version else None})
+        session.commit()
+    log.warning("masking summary blocked by re-scan consultation=%s labels=%s", consultation_id, sorted(risky))
+
+
+def propose_masks(rt: MaskingRuntime, session: Session, consultation: Consultation, found: list[PiiSpan]
+                  ) -> MaskedTranscript | None:
+    """A new version with the re-scan's findings (offsets in the masked text) masked in the raw text."""
+    previous = latest_version(session, consultation.id)
+    if previous is None or consultation.raw_transcript_enc is None:
+        return None
+    raw = rt.cipher.decrypt_text(consultation.raw_transcript_enc)
+    current = mask_spans.loads(previous.spans)
+    masked = mask_spans.mask(raw, current)
+    added = list(current)
+    for span in found:
+        start, end = mask_spans.masked_to_raw(current, masked, span.start, span.end)
+        added.append(mask_spans.MaskSpan(start, end, span.label, RESCAN))
+    return new_version(rt, session, consultation, previous, raw, mask_spans.normalize(added), SYSTEM, "rescan",
+                       None, None)

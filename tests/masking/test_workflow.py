@@ -158,14 +158,17 @@ def test_rescan_blocks_a_high_risk_identifier_and_returns_to_review(rt: MaskingR
         assert review.active_approval(session, cid) is None
         blocked = session.scalars(select(audit.AuditEntry).where(audit.AuditEntry.action == "masking.summary.blocked")
                                   ).one()
-        assert json.loads(blocked.detail)["labels"] == {"PHONE_NUMBER": 1}
+        assert json.loads(blocked.detail) == {"decision_id": revoked.id, "labels": {"PHONE_NUMBER": 1},
+                                              "proposed_version": 3}
         assert audit.verify(session).ok
     with pytest.raises(SummaryRefused):  # the revoked approval no longer counts
         summaries.request_summary(rt, cid, "yamada")
 
-    # The reviewer masks the number again and re-approves; now the LLM gets the masked text.
-    start = SAMPLE.index(PHONE)
-    review.add_mask(rt, cid, "yamada", 2, start, start + len(PHONE), "PHONE_NUMBER")
+    # The block proposed version 3 with the number masked again; the reviewer checks it and re-approves.
+    proposed = _current(rt, cid)
+    assert proposed.number == 3 and proposed.change_kind == "rescan" and proposed.created_by == "system"
+    assert PHONE not in proposed.masked_text and "【電話番号1】" in proposed.masked_text
+    assert any(s.origin == "rescan" and SAMPLE[s.start:s.end] == PHONE for s in loads(proposed.spans))
     review.decide(rt, cid, "yamada", "山田 花子", 3, approve=True)
     with chat_server() as server:
         rt._summarizer = OpenAICompatibleSummarizer(server.url, "test-model", retry_delay=0)
