@@ -149,6 +149,7 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=50)
     parser.add_argument("--rate", type=float, default=20.0, help="new calls per second in phase 2 (2 webhooks each)")
     parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="voice-bench-"))
     db = tmp / "bench.db"
@@ -157,8 +158,9 @@ def main() -> int:
     env = dict(os.environ, MADOGUCHI_TWILIO_AUTH_TOKEN=TOKEN, MADOGUCHI_PUBLIC_BASE_URL=base,
                MADOGUCHI_VOICE_ASR="gather", MADOGUCHI_OFFICE_HOURS="always", MADOGUCHI_LOG_LEVEL="WARNING",
                MADOGUCHI_DATABASE_URL=f"sqlite:///{db}")
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "madoguchi"), "serve", "--host", "127.0.0.1",
-                               "--port", str(port)], cwd=ROOT, env=env, stdout=open(tmp / "server.log", "w"),
+    command = [str(ROOT / ".venv" / "bin" / "madoguchi"), "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(args.workers)]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=open(tmp / "server.log", "w"),
                               stderr=subprocess.STDOUT, start_new_session=True)
     try:
         for _ in range(120):
@@ -167,8 +169,7 @@ def main() -> int:
                 break
             except httpx.HTTPError:
                 time.sleep(0.5)
-        # warm up: the first webhook loads the FAQ matcher
-        asyncio.run(capacity(base, 1))
+        asyncio.run(capacity(base, 2 * args.workers))  # warm up every worker's connections
         result = asyncio.run(capacity(base, args.calls))
         result.update(check_turns(db, [f"CAload{i:04d}" for i in range(args.calls)]))
         print(json.dumps(result, ensure_ascii=False))
