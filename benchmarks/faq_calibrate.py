@@ -5,7 +5,8 @@
 
 Objective (in this order): wrong-answer rate ≤ --max-wrong and out-of-scope transferred ≥ --min-oos as
 hard limits, clarify rate ≤ --max-clarify (a bot that asks about everything is not answering), then the
-highest in-scope top-1, then the fewest clarifications, then the most conservative thresholds.
+highest in-scope top-1, then the fewest clarifications, then the strictest answer thresholds and the
+lowest clarify threshold (asking costs a turn; transferring an answerable call costs a staff member).
 
 The split check tunes on one half of the lines (alternate lines within each style) and reports the
 other half, both ways round: a large drop means the thresholds are fitted to the particular lines.
@@ -84,7 +85,7 @@ def calibrate(
             -report.clarify_rate,
             -report.wrong_answer_rate,
             answer + margin,
-            clarify,
+            -clarify,
         )
         if best is None or key > best[0]:
             best = (key, t, report)

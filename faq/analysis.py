@@ -74,6 +74,8 @@ class Analysis:
     reading: str
     features: dict[str, float]
     topics: frozenset[str] = frozenset()
+    # phonetic keys before synonym symbols: the whole reading, then on'yomi of unjoined kanji runs
+    readings: tuple[str, ...] = ()
 
 
 _tokenizer_lock = threading.Lock()
@@ -177,15 +179,17 @@ class Analyzer:
         self._word_features(morphemes, features)
         symbolize = self.synonyms.symbolize_reading
         symbol_weight = self.symbol_weight
-        reading = symbolize(phonetic_key(self._reading(morphemes)))
+        plain = phonetic_key(self._reading(morphemes))
+        reading = symbolize(plain)
         for gram in _ngrams(reading, self.reading_ngrams):
             features["r:" + gram] += symbol_weight if len(gram) == 1 else 1.0
         content = symbolize(phonetic_key(self._reading(m for m in morphemes if _is_content(m))))
         for gram in _ngrams(content, self.reading_ngrams):
             features["k:" + gram] += symbol_weight if len(gram) == 1 else 1.0
+        alternatives = self._alternative_readings(morphemes)
         alt_grams = {
             gram
-            for alt in self._alternative_readings(morphemes)
+            for alt in alternatives
             for gram in _ngrams(symbolize(alt), self.reading_ngrams)
             if "r:" + gram not in features
         }
@@ -197,7 +201,14 @@ class Analyzer:
         for gram in _ngrams(compact, self.char_ngrams):
             features["c:" + gram] += symbol_weight if len(gram) == 1 and is_symbol(gram) else 1.0
         topics = self.synonyms.topics(reading) | self.synonyms.topics(compact)
-        return Analysis(text=text, normalized=normalized, reading=reading, features=dict(features), topics=topics)
+        return Analysis(
+            text=text,
+            normalized=normalized,
+            reading=reading,
+            features=dict(features),
+            topics=topics,
+            readings=(plain, *alternatives),
+        )
 
     def _word_features(self, morphemes: list[Any], features: defaultdict[str, float]) -> None:
         for m in morphemes:

@@ -24,6 +24,8 @@ from faq.index import IndexBuilder, IndexParams, Scheme
 from faq.model import Faq
 from faq.scope import ScopeEntry
 
+MIN_TERM_KEY, MAX_TERM_KEY = 4, 14
+
 
 def _default_family_weights() -> dict[str, float]:
     return {"w": 0.2, "r": 0.3, "k": 0.1, "c": 0.2}
@@ -37,6 +39,7 @@ class RankerParams:
     topic_penalty: float = 0.5
     question_bonus: float = 0.2
     scope_weight: float = 1.2
+    term_weight: float = 1.0
     scheme: Scheme = "bm25"
     bm25_k1: float = 1.2
     bm25_b: float = 0.5
@@ -63,6 +66,8 @@ class Ranker:
         self.analyzer = analyzer
         self.faqs = tuple(faqs)
         self.scope = tuple(scope)
+        self._lexicon = self._term_lexicon(analyzer)
+        self._term_cache: dict[str, dict[str, float]] = {}
         texts, whole = IndexBuilder(), IndexBuilder()
         topics: list[frozenset[str]] = []
         questions: list[frozenset[str]] = []
@@ -103,6 +108,39 @@ class Ranker:
         # out-of-scope subjects are a few words each; weigh them up against FAQs with many variants
         self._entry_weight = np.array([1.0] * len(self.faqs) + [self.params.scope_weight] * len(self.scope))
 
+    def _term_lexicon(self, analyzer: Analyzer) -> dict[str, str]:
+        """Phonetic key → noun of the KB (questions, variants, answers), for keys of MIN_TERM_KEY or more."""
+        lexicon: dict[str, str] = {}
+        for faq in self.faqs:
+            for noun in analyzer.nouns(" ".join((*faq.texts, faq.answer_text))):
+                key = analyzer.reading_key(noun)
+                if len(key) >= MIN_TERM_KEY:
+                    lexicon.setdefault(key, noun)
+        return lexicon
+
+    def _with_terms(self, analysis: Analysis) -> dict[str, float]:
+        """The query's features, plus those of every KB noun whose reading occurs in the query's
+        readings but whose spelling does not: a homophone or kana spelling (重乱, じゅうらん) of a KB
+        term (縦覧) is read as that term, whatever characters the recognizer chose."""
+        features: dict[str, float] | None = None
+        for reading in analysis.readings:
+            for i in range(len(reading)):
+                for n in range(MIN_TERM_KEY, min(MAX_TERM_KEY, len(reading) - i) + 1):
+                    term = self._lexicon.get(reading[i : i + n])
+                    if term is None or term in analysis.normalized:
+                        continue
+                    if features is None:
+                        features = dict(analysis.features)
+                    for key, value in self._term_features(term).items():
+                        features[key] = max(features.get(key, 0.0), value * self.params.term_weight)
+        return analysis.features if features is None else features
+
+    def _term_features(self, term: str) -> dict[str, float]:
+        cached = self._term_cache.get(term)
+        if cached is None:
+            cached = self._term_cache[term] = self.analyzer.analyze(term).features
+        return cached
+
     @property
     def n_faqs(self) -> int:
         return len(self.faqs)
@@ -113,9 +151,9 @@ class Ranker:
 
     def rank_analysis(self, analysis: Analysis) -> Ranking:
         alpha = self.params.alpha
+        features = self._with_terms(analysis)
         scores = self._entry_weight * (
-            alpha * self._texts.score_groups(analysis.features)
-            + (1 - alpha) * self._whole.score_groups(analysis.features)
+            alpha * self._texts.score_groups(features) + (1 - alpha) * self._whole.score_groups(features)
         )
         if analysis.topics and self.params.topic_penalty:
             shares = np.zeros(len(scores), dtype=bool)
