@@ -97,8 +97,8 @@ def login(
 
     limiter.reset("login", f"{username}|{address}")
     audit.record(session, user.username, "login.success", "user", user.id, {"client": address})
-    session.commit()  # also keeps a rehashed password (argon2 parameters changed)
-    log_in(request, user)
+    log_in(request, user, session)
+    session.commit()  # the session record, the audit entry, and a rehashed password if argon2 parameters changed
     metrics.logins.labels("success").inc()
     log.info("login.success", user_id=user.id)
     return RedirectResponse(safe_next(next), status_code=303)
@@ -109,8 +109,8 @@ def logout(request: Request, session: Session = Depends(db_session),
            user: StaffUser | None = Depends(optional_user)) -> Response:
     if user is not None:
         audit.record(session, user.username, "logout", "user", user.id)
-        session.commit()
-    log_out(request)
+    log_out(request, session)
+    session.commit()
     return RedirectResponse(f"{LOGIN_PATH}?logged_out=1", status_code=303)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.staff_sessions import end_all_sessions
 from core.users import Role, User, UserError, create_user, set_password
 from core.web.auth import StaffUser, require_role
 from core.web.console import register_console_link
@@ -87,6 +88,8 @@ def set_active(user_id: int, active: bool = Form(...), admin: StaffUser = Depend
     if user.id == admin.id and not active:
         raise HTTPException(status_code=400, detail="自分のアカウントは無効にできません。")
     user.active = active
+    if not active:
+        end_all_sessions(session, user.id)
     audit.record(session, admin.username, "user.enable" if active else "user.disable", "user", user.id)
     session.commit()
     return _done("enabled" if active else "disabled", user)
@@ -101,6 +104,7 @@ def reset_password(request: Request, user_id: int, password: str = Form("", max_
     except UserError as exc:
         session.rollback()
         return _page(request, session, error=str(exc), status_code=400)
+    end_all_sessions(session, user.id)
     audit.record(session, admin.username, "user.password_reset", "user", user.id)
     session.commit()
     return _done("password", user)

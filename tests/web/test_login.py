@@ -6,7 +6,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.main import create_app
 from core.audit import AuditEntry, verify
+from core.settings import Settings
 from core.users import Role
 from tests.web.conftest import PASSWORD, csrf_from, log_in
 
@@ -106,3 +108,31 @@ def test_invalid_form_gets_a_japanese_page_and_apis_no_echo(client: TestClient, 
                       headers={"accept": "application/json"})
     assert api.status_code == 422
     assert "秘密" not in api.text
+
+
+def test_logout_ends_the_session_on_the_server(client: TestClient, make_user: Callable[..., str]) -> None:
+    make_user("replay")
+    log_in(client, "replay")
+    copied = dict(client.cookies)  # what an attacker who copied the cookie would hold
+    dashboard = client.get("/console/")
+    client.post("/console/logout", data={"csrf_token": csrf_from(dashboard.text)})
+    client.cookies.clear()
+    client.cookies.update(copied)
+    assert client.get("/console/", follow_redirects=False).status_code == 303
+
+
+def test_sessions_end_after_the_maximum_age(web_settings: Settings, make_user: Callable[..., str],
+                                            web_sessions: sessionmaker[Session]) -> None:
+    from datetime import timedelta
+
+    from core.staff_sessions import StaffSession
+
+    make_user("tired")
+    with TestClient(create_app(web_settings), headers={"accept": "text/html"}) as client:
+        log_in(client, "tired")
+        assert client.get("/console/").status_code == 200
+        with web_sessions() as session:
+            row = session.scalars(select(StaffSession)).one()
+            row.started_at = row.started_at - timedelta(seconds=web_settings.session_max_age_seconds + 1)
+            session.commit()
+        assert client.get("/console/", follow_redirects=False).status_code == 303
