@@ -29,15 +29,14 @@ CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path("/tmp/madoguchi-screenshots")
 PASSWORD = "correct horse battery"
 
-SELECT_TEXT = """(needle) => {
+TEXT_BOX = """(needle) => {
   const plain = [...document.querySelectorAll('#transcript span.plain')].find(s => s.textContent.includes(needle));
   const node = plain.firstChild, at = node.textContent.indexOf(needle);
   const range = document.createRange();
   range.setStart(node, at);
   range.setEnd(node, at + needle.length);
-  const selection = document.getSelection();
-  selection.removeAllRanges();
-  selection.addRange(range);
+  const box = range.getBoundingClientRect();
+  return {left: box.left, right: box.right, y: box.top + box.height / 2};
 }"""
 
 
@@ -118,8 +117,13 @@ def test_review_unmask_add_approve_summarize_confirm_in_chromium(server_url: str
         expect(page.get_by_role("status")).to_have_text("マスクを解除しました。")
         expect(transcript).to_contain_text("大野")
 
-        # Select text in the transcript, pick a label, add a mask.
-        page.evaluate(SELECT_TEXT, "生活支援課")
+        # Select text in the transcript with the mouse (a real drag), pick a label, add a mask.
+        box = page.evaluate(TEXT_BOX, "生活支援課")
+        page.mouse.move(box["left"] + 1, box["y"])
+        page.mouse.down()
+        page.mouse.move((box["left"] + box["right"]) / 2, box["y"], steps=5)
+        page.mouse.move(box["right"] - 1, box["y"], steps=5)
+        page.mouse.up()
         expect(page.locator("#selection-preview")).to_have_text("選択中: 「生活支援課」")
         page.get_by_label("マスクの種類").select_option(label="勤務先")
         page.get_by_role("button", name="マスクを追加").click()
