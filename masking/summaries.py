@@ -34,6 +34,8 @@ from masking.summarize import SECTION_TITLES, SummarizerError
 
 log = logging.getLogger("madoguchi.masking")
 RESCAN = "rescan"
+RESCAN_FAILED = "送信前の個人情報の再検査に失敗しました。「再実行」を押してください。"
+SUMMARY_FAILED = "要約の作成に失敗しました。「再実行」を押してください。"
 NOT_APPROVED = "生成AIへの入力が承認されていないため、要約できません。先にマスキング結果を確認して承認してください。"
 MAX_SECTION_CHARS = 4000
 
@@ -69,7 +71,15 @@ def run_summary(rt: MaskingRuntime, consultation_id: int) -> str:
         consultation = get(session, consultation_id)
         if consultation.status != S.SUMMARIZING:
             return "skipped"  # done already, or moved on
-        decision, version = _approved_text(session, consultation)
+        try:
+            decision, version = _approved_text(session, consultation)
+        except SummaryRefused as exc:  # the approval no longer matches the text: back to review
+            move(consultation, S.PENDING_REVIEW)
+            consultation.notice = exc.message
+            audit.record(session, SYSTEM, "masking.summary.refused", "consultation", consultation_id,
+                         {"status": S.SUMMARIZING.value})
+            session.commit()
+            return "refused"
         existing = session.scalar(select(Summary).where(Summary.decision_id == decision.id))
         if existing is not None:  # a re-run after a crash between the insert and the state change
             move(consultation, S.SUMMARIZED)
@@ -77,22 +87,22 @@ def run_summary(rt: MaskingRuntime, consultation_id: int) -> str:
             return "summarized"
         text, decision_id, text_hash = version.masked_text, decision.id, version.text_hash
 
-    found = [s for s in rt.detector().detect(text) if s.label in HIGH_RISK_LABELS]
+    try:
+        found = [s for s in rt.detector().detect(text) if s.label in HIGH_RISK_LABELS]
+    except Exception as exc:  # no re-scan, no sending
+        _fail(rt, consultation_id, RESCAN_FAILED, exc)
+        return "failed"
     if found:
         _block(rt, consultation_id, decision_id, found)
         return "blocked"
 
-    summarizer = rt.summarizer()
     try:
-        draft = summarizer.summarize(text)
+        draft = rt.summarizer().summarize(text)
     except SummarizerError as exc:
-        with rt.sessions() as session:
-            consultation = get(session, consultation_id)
-            if consultation.status == S.SUMMARIZING:
-                move(consultation, S.SUMMARY_FAILED, error=exc.message)
-                audit.record(session, SYSTEM, "masking.summary.failed", "consultation", consultation_id,
-                             {"error": type(exc).__name__, "retryable": exc.retryable})
-                session.commit()
+        _fail(rt, consultation_id, exc.message, exc)
+        return "failed"
+    except Exception as exc:  # a summarizer bug must not leave the consultation "summarizing"
+        _fail(rt, consultation_id, SUMMARY_FAILED, exc)
         return "failed"
     with rt.sessions() as session:
         consultation = get(session, consultation_id)
@@ -193,3 +203,14 @@ def propose_masks(rt: MaskingRuntime, session: Session, consultation: Consultati
         added.append(mask_spans.MaskSpan(start, end, span.label, RESCAN))
     return new_version(rt, session, consultation, previous, raw, mask_spans.normalize(added), SYSTEM, "rescan",
                        None, None)
+
+
+def _fail(rt: MaskingRuntime, consultation_id: int, message: str, exc: Exception) -> None:
+    log.error("masking summary failed consultation=%s error=%s", consultation_id, type(exc).__name__)
+    with rt.sessions() as session:
+        consultation = get(session, consultation_id)
+        if consultation.status == S.SUMMARIZING:
+            move(consultation, S.SUMMARY_FAILED, error=message)
+            audit.record(session, SYSTEM, "masking.summary.failed", "consultation", consultation_id,
+                         {"error": type(exc).__name__, "retryable": bool(getattr(exc, "retryable", True))})
+            session.commit()

@@ -127,3 +127,27 @@ def test_spoken_consultation_is_transcribed_masked_and_waits_for_review(whisper_
         assert version is not None
     assert "困っています" in raw  # whisper heard the consultation
     assert "【電話番号1】" in version.masked_text  # and the spoken number was masked
+
+
+def test_a_missing_asr_model_is_a_failed_step_with_a_japanese_message(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'noasr.db'}"
+    upgrade(url)
+    settings = settings_for(tmp_path, url, asr_engine="vosk", vosk_model_path=tmp_path / "no-such-model")
+    configure_queue(settings)
+    engine = make_engine(url)
+    rt = make_runtime(settings, make_session_factory(engine))
+    use_runtime(rt)
+    try:
+        cid = consultations.create_from_audio(rt, "yamada", "call.wav", encode(tone(), 22050, "wav", "pcm_s16le"))
+        transcribe_consultation.enqueue(cid)
+        with rt.sessions() as session:
+            row = consultations.get(session, cid)
+            assert row.status == "transcription_failed"
+            assert "音声認識モデルが見つかりません" in (row.error_message or "")
+        assert consultations.retry(rt, cid, "yamada").value == "transcribing"
+        with rt.sessions() as session:
+            assert consultations.get(session, cid).error_message is None
+    finally:
+        use_runtime(None)
+        reset_queue()
+        engine.dispose()
