@@ -57,6 +57,41 @@ _NAMED_BUILDING = re.compile(
 _SPOKEN_RESIDENCE = re.compile(r"(?<= )に 住ん|(?<= )に 住む|(?<= )在住")
 
 
+# 「さくら寮」: a dormitory with a kana name, after a particle or punctuation.
+_KANA_DORMITORY = re.compile(
+    r"(?:(?<=[はがをにでともへの、。：:\s「（])|^)(?:(?![はがをにでともへの])[ぁ-ゖ]){2,6}寮"
+    r"|(?<![一-龥々ァ-ヺー])(?!社員|学生|独身|会社|女子|男子)[一-龥々ァ-ヺー]{2,8}寮",
+    re.MULTILINE,
+)
+
+
+# 「社員寮に住む」「市営住宅に住んで」 say what kind of home, not where.
+_GENERIC_HOMES = (
+    "社員",
+    "学生",
+    "独身",
+    "市営",
+    "県営",
+    "都営",
+    "府営",
+    "町営",
+    "村営",
+    "公営",
+    "実家",
+    "自宅",
+    "施設",
+    "近所",
+    "アパート",
+    "マンション",
+    "団地",
+    "一軒家",
+    "持ち家",
+    "借家",
+    "ここ",
+    "そこ",
+)
+
+
 class AddressRecognizer(JaRecognizer):
     ENTITIES = (LOCATION,)
 
@@ -79,6 +114,7 @@ class AddressRecognizer(JaRecognizer):
             start = phrase_start(text, m.start(), nlp_artifacts.tokens if nlp_artifacts else None, max_units=3)
             if start < m.start() - 1:
                 yield self.result(LOCATION, start, m.start() - 1, 0.7)
-        for pattern in (_RESIDENCE, _NAMED_BUILDING):
+        for pattern in (_RESIDENCE, _NAMED_BUILDING, _KANA_DORMITORY):
             for m in pattern.finditer(text):
-                yield self.result(LOCATION, m.start(), m.end(), 0.7)
+                if not m.group().startswith(_GENERIC_HOMES) and m.group() not in _GENERIC_HOMES:
+                    yield self.result(LOCATION, m.start(), m.end(), 0.7)

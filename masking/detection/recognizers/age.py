@@ -19,7 +19,9 @@ _YEARS = re.compile(rf"(?<![\d.．/])(?P<n>\d{{1,3}}){_S}(?:歳|才)(?!{_S}(?:�
 _INFANT = re.compile(
     rf"(?P<lead>生後{_S})?(?<![\d.．/])(?P<n>\d{{1,2}}){_S}(?:か|カ|ヵ|ヶ|ケ|箇)月(?!{_S}(?:児|健診|検診|分|前|以上|滞納))"
 )
-_BRACKETED = re.compile(r"[（(](?:[^（）()\n\d]{1,4}[・、,，\s])?(?P<n>\d{1,3})[）)]")
+_BRACKETED = re.compile(
+    r"[（(](?:[^（）()\n\d]{1,4}[・、,，\s])?(?P<n>\d{1,3}(?:[ \u3000]*(?:か|カ|ヵ|ヶ|ケ)月)?)[）)]"
+)
 _QUESTION_CUES = ("おいくつ", "何歳", "年齢", "なんさい", "何か月", "何ヶ月", "何カ月", "生後")
 _BARE_ANSWER = re.compile(rf"^{_S}(?:え{_S}ー?{_S}と{_S}|あの{_S})?(?P<n>\d{{1,3}})(?={_S}(?:です|歳|才|に|$))")
 # 「はたち」 typed inside a sentence (the spoken token is normalized to 20歳 already).
@@ -45,7 +47,7 @@ class AgeRecognizer(JaRecognizer):
                 yield self.result(AGE, start, end, 0.85)
         for m in _BRACKETED.finditer(t):
             # Only after a name (a letter right before the bracket), never 「(2)」 list numbering.
-            if m.start() > 0 and not t[m.start() - 1].isspace() and int(m.group("n")) <= 120:
+            if m.start() > 0 and not t[m.start() - 1].isspace() and int(re.sub(r"\D", "", m.group("n"))) <= 120:
                 yield self.result(AGE, *norm.to_original(m.start("n"), m.end("n")), 0.8)
         for m in _HATACHI.finditer(text):
             yield self.result(AGE, m.start(), m.end(), 0.85)

@@ -38,7 +38,9 @@ _LEFT = r"(?<![一-龥々ァ-ヺー0-9０-９])"
 _SPACE_NAME = re.compile(rf"{_LEFT}(?P<n>{_FULL}){_END}")
 _KIN = "|".join(sorted(map(re.escape, KIN_WORDS), key=len, reverse=True))
 _TYPED_NAME = rf"(?:{_FULL}|{_KATA}{{2,6}}(?:・{_KATA}{{1,6}}){{1,3}}|{_KANJI}{{1,4}}|{_KATA}{{2,6}})"
-_KIN_NAME = re.compile(rf"(?<![一-龥々ァ-ヺー])(?:{_KIN})(?:の|は|が|[ \u3000])?[ \u3000]?(?P<n>{_TYPED_NAME}){_END}")
+_KIN_NAME = re.compile(
+    rf"(?<![一-龥々ァ-ヺー])(?:{_KIN})(?:の|は|が|・|[ \u3000])?[ \u3000]?(?P<n>{_TYPED_NAME}){_END}"
+)
 _ROLE = "|".join(sorted(map(re.escape, ROLE_LABELS), key=len, reverse=True))
 _ROLE_NAME = re.compile(
     rf"(?:^|[\n（(・])[ \u3000]*(?:(?:{_ROLE})[ \u3000]*[：:][ \u3000]*)(?:(?:{_KIN})[ \u3000]*)?(?P<n>{_NAME})(?=[（(様]|さん|[ \u3000]*$|[ \u3000]*\n|）|、)",  # noqa: E501 (a regex reads better whole)
@@ -62,6 +64,7 @@ _FOREIGN = re.compile(
     re.MULTILINE,
 )
 _OF_NAME = re.compile(rf"の(?P<n>{_KANJI}{{2,4}})(?=です)")  # 「センターの相馬です」
+_HELLO = re.compile(rf"(?:もしもし|はい)[、，]?[ \u3000]?(?P<n>{_TYPED_NAME})(?=です|と申します)")
 _NAMED = re.compile(rf"名前は(?P<n>{_NAME})(?=です|と申します|といいます|、|。)")
 _KUN = re.compile(rf"{_LEFT}(?P<n>{_KANJI}{{1,4}})くん")
 _STRONG_AFTER = re.compile(r"^(?:です|と申します|といいます|さん|様|さま|くん|（|\(|、)")
@@ -77,6 +80,7 @@ _TYPED_PATTERNS = (
     (_NAMED, 0.85),
     (_KUN, 0.8),
     (_OF_NAME, 0.7),
+    (_HELLO, 0.7),
 )
 STRONG = 0.8  # contexts that name someone for sure: Sudachi need not know the name (陽向, 結衣)
 _TRAILING = re.compile(r"(?:様|さま|さん|くん|ちゃん|先生|医師|氏|です|でした)+$")
