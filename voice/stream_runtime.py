@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,7 +23,7 @@ from voice.asr.factory import build_asr_engine
 from voice.endpointing import EndpointingConfig
 from voice.events import Action, Enqueue, Hangup, Listen, Say, Transfer
 from voice.media_protocol import OutboundMessage, Start
-from voice.stream_session import EventHandler, StreamConfig, StreamSession
+from voice.stream_session import EventHandler, StreamConfig, StreamSession, TurnTiming
 from voice.stream_token import StreamTokens
 from voice.stream_twiml import append_stream_listen, stream_url
 from voice.tts import OpenJTalkSynthesizer
@@ -36,10 +37,11 @@ _lock = threading.Lock()
 
 class StreamRuntime:
     def __init__(self, settings: Settings, *, engine: AsrEngine | None = None, updater: CallUpdater | None = None,
-                 tts: OpenJTalkSynthesizer | None = None) -> None:
+                 tts: OpenJTalkSynthesizer | None = None, prewarm_tts: bool = True) -> None:
         self.settings = settings
+        self.prewarm_tts = prewarm_tts
         self.engine = engine or build_asr_engine(settings)
-        self.tts = tts or OpenJTalkSynthesizer()
+        self.tts = tts or OpenJTalkSynthesizer(cache_dir=settings.data_dir / "tts-cache")
         self.tokens = StreamTokens(settings.secret_key.get_secret_value().encode())
         self.updater = updater or TwilioCallUpdater(api_base=settings.twilio_api_base,
                                                     account_sid=settings.twilio_account_sid,
@@ -52,14 +54,35 @@ class StreamRuntime:
         self.url = stream_url(settings.public_base_url)
         self.active: set[StreamSession] = set()
         self.finished_sessions = 0
+        self.turn_timings: deque[TurnTiming] = deque(maxlen=10_000)  # for benchmarks and metrics; no text
 
-    async def warm_up(self, prompts: list[str] | None = None) -> None:
+    async def warm_up(self, lines: list[str] | None = None) -> None:
+        """Load the ASR model and warm recognizers, then synthesize the lines the bot will surely say."""
         try:
             await self.engine.start()
-            if prompts:
-                await asyncio.to_thread(self.tts.prewarm, prompts)
         except Exception:
-            log.exception("stream path warm-up failed (the first calls will be slower)")
+            log.exception("ASR warm-up failed (the first calls will be slower)")
+        if not self.prewarm_tts and lines is None:
+            return
+        try:
+            await asyncio.to_thread(self.tts.prewarm, lines if lines is not None else self.bot_lines(),
+                                    background=True)
+        except Exception:
+            log.exception("TTS warm-up failed (first answers will be synthesized on demand)")
+
+    def bot_lines(self) -> list[str]:
+        """Fixed prompts and every FAQ answer (the prompts' city name comes from the voice config)."""
+        import dataclasses
+
+        import faq
+        from voice.config import DEFAULT_PATH, load_voice_config
+        from voice.prompts import Prompts
+
+        prompts = Prompts(city=load_voice_config(DEFAULT_PATH).city)
+        lines = [v for f in dataclasses.fields(prompts) if isinstance(v := getattr(prompts, f.name), str)
+                 and f.name != "city"]
+        lines += [entry.answer_voice for entry in faq.load_kb(self.settings.faq_kb_path).faqs]
+        return lines
 
     async def aclose(self) -> None:
         await self.engine.aclose()
@@ -90,6 +113,7 @@ class StreamRuntime:
     def finished(self, session: StreamSession) -> None:
         self.active.discard(session)
         self.finished_sessions += 1
+        self.turn_timings.extend(session.timings)
 
 
 def stream_runtime(app_state: Any) -> StreamRuntime:

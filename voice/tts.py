@@ -7,9 +7,12 @@ sentence is cached: FAQ answers repeat all day.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -32,10 +35,12 @@ class SpeechSynthesizer(Protocol):
 class OpenJTalkSynthesizer:
     """pyopenjtalk-plus with an LRU cache of synthesized sentences (thread-safe)."""
 
-    def __init__(self, *, speed: float = 1.0, gain: float = 0.9, cache_size: int = 512) -> None:
+    def __init__(self, *, speed: float = 1.0, gain: float = 0.9, cache_size: int = 512,
+                 cache_dir: Path | None = None) -> None:
         self.speed = speed
         self.gain = gain
         self.cache_size = cache_size
+        self.cache_dir = cache_dir  # synthesized lines survive restarts (they are the city's own prompts)
         self._cache: OrderedDict[str, bytes] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._engine_lock = threading.Lock()  # the bundled engine is a process-wide singleton
@@ -53,6 +58,12 @@ class OpenJTalkSynthesizer:
             samples = samples * (self.gain * 32767.0 / peak)
         return pcm16_to_ulaw(downsample_to_8k(samples, int(rate)))
 
+    def _disk_path(self, sentence: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        key = hashlib.sha256(f"openjtalk|{self.speed}|{self.gain}|{sentence}".encode()).hexdigest()
+        return self.cache_dir / f"{key}.ulaw"
+
     def synthesize_sentence(self, sentence: str) -> bytes:
         with self._cache_lock:
             cached = self._cache.get(sentence)
@@ -60,7 +71,16 @@ class OpenJTalkSynthesizer:
                 self._cache.move_to_end(sentence)
                 self.hits += 1
                 return cached
-        audio = self._synthesize(sentence)
+        disk = self._disk_path(sentence)
+        if disk is not None and disk.is_file():
+            audio = disk.read_bytes()
+        else:
+            audio = self._synthesize(sentence)
+            if disk is not None:
+                disk.parent.mkdir(parents=True, exist_ok=True)
+                tmp = disk.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+                tmp.write_bytes(audio)
+                tmp.replace(disk)
         with self._cache_lock:
             self.misses += 1
             self._cache[sentence] = audio
@@ -71,8 +91,16 @@ class OpenJTalkSynthesizer:
     def synthesize_ulaw(self, text: str) -> bytes:
         return b"".join(self.synthesize_sentence(s) for s in split_sentences(text))
 
-    def prewarm(self, texts: list[str]) -> None:
-        """Synthesize lines that will surely be needed (FAQ answers, fixed prompts) ahead of calls."""
+    def prewarm(self, texts: list[str], *, background: bool = False) -> None:
+        """Synthesize lines that will surely be needed (FAQ answers, fixed prompts) ahead of calls.
+
+        ``background`` lowers this thread's CPU priority (Linux: per-thread nice) so live calls win.
+        """
+        if background and hasattr(os, "setpriority"):
+            try:
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 15)
+            except OSError:
+                pass
         for text in texts:
             for sentence in split_sentences(text):
                 self.synthesize_sentence(sentence)

@@ -196,7 +196,7 @@ class StreamCaller:
     async def stop(self) -> None:
         await self._send(Stop(self.stream_sid, self.call_sid, ACCOUNT, self._next()))
 
-    async def wait_for(self, predicate: Any, timeout: float = 30.0) -> bool:
+    async def wait_for(self, predicate: Any, timeout: float = 45.0) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if predicate():

@@ -67,7 +67,7 @@ def serve(tmp_path: Path, answerer: FaqLibraryAnswerer, korean_engine: VoskEngin
         app = create_app(settings)
         app.state.voice = VoiceRuntime(settings, app.state.db_sessions, answerer=answerer)
         app.state.voice_stream = StreamRuntime(
-            settings, engine=engine or korean_engine,
+            settings, engine=engine or korean_engine, prewarm_tts=False,
             updater=TwilioCallUpdater(api_base=twilio_api.base, account_sid=ACCOUNT, auth_token=TOKEN))
         server = LiveServer(app, port).__enter__()
         server.app = app  # type: ignore[attr-defined]
@@ -111,7 +111,7 @@ def test_no_input_gets_a_spoken_prompt_and_barge_in_clears_it_but_aizuchi_does_n
             await asyncio.sleep(0.5)
             assert caller.clears == 0
             await caller.play(caller_ulaw("すみません、住民税の納期を教えてください"))  # real speech: barge-in
-            assert await caller.wait_for(lambda: caller.clears == 1, timeout=10)
+            assert await caller.wait_for(lambda: caller.clears == 1, timeout=30)
             await caller.play(silence_ulaw(1000))
             await caller.stop()
             await asyncio.sleep(0.5)
@@ -132,7 +132,7 @@ def test_dtmf_zero_transfers_by_updating_the_call_with_dial(serve: Served, twili
         async with StreamCaller("CAdtmf0", url, params) as caller:
             await caller.play(silence_ulaw(500))
             await caller.press("0")
-            assert await caller.wait_for(lambda: bool(twilio_api.for_call("CAdtmf0")), timeout=15)
+            assert await caller.wait_for(lambda: bool(twilio_api.for_call("CAdtmf0")), timeout=45)
             await caller.stop()
             await asyncio.sleep(0.3)
 
@@ -151,7 +151,7 @@ def test_update_mode_speaks_with_say_and_reconnects_a_new_stream(serve: Served, 
     async def script() -> StreamCaller:
         async with StreamCaller("CAupdate", url, params) as caller:
             await caller.play(silence_ulaw(6200))
-            assert await caller.wait_for(lambda: bool(twilio_api.for_call("CAupdate")), timeout=15)
+            assert await caller.wait_for(lambda: bool(twilio_api.for_call("CAupdate")), timeout=45)
             return caller
 
     caller = asyncio.run(script())
@@ -164,7 +164,7 @@ def test_update_mode_speaks_with_say_and_reconnects_a_new_stream(serve: Served, 
     async def reconnect() -> StreamCaller:  # the new stream is accepted with the new token
         async with StreamCaller("CAupdate", new_url, new_params) as again:
             await again.press("0")
-            assert await again.wait_for(lambda: len(twilio_api.for_call("CAupdate")) == 2, timeout=15)
+            assert await again.wait_for(lambda: len(twilio_api.for_call("CAupdate")) == 2, timeout=45)
             return again
 
     asyncio.run(reconnect())
@@ -177,7 +177,7 @@ def test_a_stream_without_a_valid_one_time_token_is_closed(serve: Served) -> Non
 
     async def attempt(call_sid: str, parameters: dict[str, str]) -> int | None:
         async with StreamCaller(call_sid, url, parameters) as caller:
-            await caller.wait_for(lambda: caller.closed_code is not None, timeout=10)
+            await caller.wait_for(lambda: caller.closed_code is not None, timeout=30)
             return caller.closed_code
 
     assert asyncio.run(attempt("CAtoken", {**params, "token": "1.2.forged"})) == 1008

@@ -43,13 +43,16 @@ def load_whisper(path: Path, cpu_threads: int = 2) -> Any:
 
 
 def transcribe_pcm16(model: Any, pcm16k: bytes, *, language: str = "ja", beam_size: int = 1,
-                     initial_prompt: str | None = None) -> str:
+                     initial_prompt: str | None = None, max_new_tokens: int = 160) -> str:
     audio = np.frombuffer(pcm16k, dtype="<i2").astype(np.float32) / 32768.0
     if audio.size < 1600:  # under 0.1 s: nothing to recognize
         return ""
+    # One greedy/beam pass at temperature 0: faster-whisper's default temperature fallback re-decodes up
+    # to five more times when narrowband phone audio scores a low log-probability, multiplying latency.
     segments, _info = model.transcribe(
         audio, language=language, beam_size=beam_size, condition_on_previous_text=False,
-        without_timestamps=True, vad_filter=False, initial_prompt=initial_prompt,
+        without_timestamps=True, vad_filter=False, initial_prompt=initial_prompt, temperature=0.0,
+        max_new_tokens=max_new_tokens,
     )
     return "".join(segment.text for segment in segments).strip()
 
@@ -75,7 +78,7 @@ class WhisperRecognizer(Recognizer):
 class WhisperEngine(AsrEngine):
     name = "whisper"
 
-    def __init__(self, model_dir: Path, *, cpu_threads: int = 2, concurrency: int = 1, beam_size: int = 1,
+    def __init__(self, model_dir: Path, *, cpu_threads: int = 2, concurrency: int = 1, beam_size: int = 5,
                  initial_prompt: str | None = None) -> None:
         self.model_dir = model_dir
         self.cpu_threads = cpu_threads
