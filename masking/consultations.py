@@ -63,21 +63,38 @@ def decode_transcript_upload(data: bytes, filename: str, max_bytes: int) -> str:
     raise UploadRejected("文字コードを読み取れませんでした。UTF-8 で保存したテキストファイルを選んでください。")
 
 
-def create_from_text(rt: MaskingRuntime, actor: str, text: str) -> int:
-    text = text.replace("\r\n", "\n").strip()
+def create_from_text(rt: MaskingRuntime, actor: str, text: str, *, source: str = "text",
+                     detail: dict[str, int] | None = None) -> int:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         raise UploadRejected("文字起こしが空です。相談の文字起こしを貼り付けるか、ファイルを選んでください。")
     if len(text.encode("utf-8")) > rt.upload_max_bytes:
         raise UploadRejected("文字起こしが長すぎます。分割して登録してください。")
     with rt.sessions() as session:
-        consultation = Consultation(source="text", status=S.MASKING.value, created_by=actor,
+        consultation = Consultation(source=source, status=S.MASKING.value, created_by=actor,
                                     raw_transcript_enc=rt.cipher.encrypt_text(text), raw_chars=len(text))
         session.add(consultation)
         session.flush()
         audit.record(session, actor, "masking.consultation.create", "consultation", consultation.id,
-                     {"source": "text", "chars": len(text)})
+                     {"source": source, "chars": len(text), **(detail or {})})
         session.commit()
         return consultation.id
+
+
+def create_from_call(rt: MaskingRuntime, actor: str, call_id: int) -> int:
+    """A consultation from a call the voice line recorded: the caller's recognized speech, one line per turn."""
+    from voice.models import Call, Turn
+
+    with rt.sessions() as session:
+        if session.get(Call, call_id) is None:
+            raise NotFound("指定された通話記録が見つかりません。通話記録の番号を確認してください。")
+        texts = [rt.cipher.decrypt_text(token) for token in session.scalars(
+            select(Turn.text_enc).where(Turn.call_id == call_id, Turn.text_enc.is_not(None)).order_by(Turn.seq))
+            if token]
+    if not texts:
+        raise UploadRejected("この通話には発話の記録がありません。")
+    return create_from_text(rt, actor, "\n".join(f"相談者：{text}" for text in texts), source="call",
+                            detail={"call_id": call_id})
 
 
 def create_from_audio(rt: MaskingRuntime, actor: str, filename: str, data: bytes) -> int:

@@ -8,6 +8,7 @@ queue).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ router = APIRouter()
 staff = require_role(Role.STAFF)
 csrf = [Depends(verify_csrf)]
 LABEL_CHOICES = list(PLACEHOLDER_NAMES.items())
+CALL_REF = re.compile(r"(?:^|/console/voice/calls/)(\d+)/?$")
 STATIC_FILES = {"review.js": "text/javascript", "masking.css": "text/css"}
 
 
@@ -83,6 +85,22 @@ def create_text(request: Request, transcript: str = Form(""), transcript_file: U
             data = transcript_file.file.read(rt.upload_max_bytes + 1)
             transcript = consultations.decode_transcript_upload(data, transcript_file.filename, rt.upload_max_bytes)
         consultation_id = consultations.create_from_text(rt, user.username, transcript)
+    except WorkflowError as exc:
+        return _list_page(request, session, error=exc.message, status_code=exc.status_code)
+    mask_consultation.enqueue(consultation_id)
+    return RedirectResponse(_detail_url(consultation_id, created="1"), status_code=303)
+
+
+@router.post(f"{BASE}/new/call", dependencies=csrf)
+def create_from_call(request: Request, call_id: str = Form(""), user: StaffUser = Depends(staff),
+                     session: Session = Depends(db_session)) -> Response:
+    rt = _rt(request)
+    match = CALL_REF.search(call_id.strip())  # the number, or the call page's address pasted whole
+    if match is None:
+        return _list_page(request, session, error="通話記録の番号（または詳細画面のアドレス）を入力してください。",
+                          status_code=400)
+    try:
+        consultation_id = consultations.create_from_call(rt, user.username, int(match.group(1)))
     except WorkflowError as exc:
         return _list_page(request, session, error=exc.message, status_code=exc.status_code)
     mask_consultation.enqueue(consultation_id)

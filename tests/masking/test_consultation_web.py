@@ -219,3 +219,35 @@ def test_transcript_file_upload_and_its_errors(client: TestClient, db: sessionma
     empty = client.post("/console/masking/new/text", data={"transcript": "  ", "csrf_token": token})
     assert empty.status_code == 400 and "文字起こしが空です" in empty.text
     assert count(db, Consultation) == 1
+
+
+def test_a_consultation_from_a_recorded_call(client: TestClient, db: sessionmaker[Session],
+                                             settings: Settings) -> None:
+    from core.clock import utcnow
+    from core.crypto import DataCipher
+    from voice.models import Call, Turn
+
+    cipher = DataCipher(settings.data_key.get_secret_value())
+    now = utcnow()
+    with session_scope(db) as session:
+        call = Call(call_sid="CA" + "0" * 32, asr_path="gather", started_at=now, updated_at=now, state="ended",
+                    turns=2, answers=0, context_enc=b"")
+        session.add(call)
+        session.flush()
+        for seq, said in enumerate(["川村と申します。家賃が払えなくて困っています。", f"電話番号は{PHONE}です。"], 1):
+            session.add(Turn(call_id=call.id, seq=seq, at=now, kind="caller", text_enc=cipher.encrypt_text(said),
+                             state_after="listening", actions_enc=cipher.encrypt_text("[]")))
+        call_id = call.id
+    token = log_in(client, "yamada")
+    unknown = client.post("/console/masking/new/call", data={"call_id": "999", "csrf_token": token})
+    assert unknown.status_code == 404 and "通話記録が見つかりません" in unknown.text
+    created = client.post("/console/masking/new/call", data={
+        "call_id": f"http://127.0.0.1:8000/console/voice/calls/{call_id}", "csrf_token": token},
+        follow_redirects=False)
+    assert created.status_code == 303
+    page = client.get(created.headers["location"].split("?")[0]).text
+    assert "通話記録" in page and "確認待ち" in page and PHONE not in page and "【電話番号1】" in page
+    with db() as session:
+        row = session.scalars(select(Consultation)).one()
+        assert row.source == "call" and row.raw_transcript_enc is not None
+        assert cipher.decrypt_text(row.raw_transcript_enc).startswith("相談者：川村と申します。")
