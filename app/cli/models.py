@@ -49,3 +49,18 @@ def assemble(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
     typer.echo(str(path))
+
+
+@app.command("tts-cache")
+def tts_cache() -> None:
+    """Synthesize the bot's fixed prompts and every FAQ answer into MADOGUCHI_DATA_DIR/tts-cache."""
+    import time
+
+    from voice.stream_runtime import StreamRuntime
+
+    runtime = StreamRuntime(get_settings(), prewarm_tts=False)
+    lines = runtime.bot_lines()
+    started = time.monotonic()
+    runtime.tts.prewarm(lines)
+    typer.echo(f"{len(lines)} lines ({runtime.tts.misses} sentences synthesized, others cached) in "
+               f"{time.monotonic() - started:.1f} s -> {runtime.tts.cache_dir}")
