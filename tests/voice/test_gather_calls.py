@@ -221,3 +221,15 @@ def test_replayed_webhooks_do_not_duplicate_turns(client: TestClient, new_call: 
         seqs = list(s.scalars(select(Turn.seq).join(Call).where(Call.call_sid == "CAretry").order_by(Turn.seq)))
     assert seqs == [1, 2]
     assert record(client, "CAretry").turns == 2
+
+
+def test_logs_carry_no_caller_speech_or_number(new_call: NewCall, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG")
+    call = new_call("CAlogs")
+    call.caller = "+819011112222"
+    call.start()
+    call.say("山田と申しますが住民税の納期はいつですか")
+    call.press("0")
+    text = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    assert "CAlogs" in text  # the records are there …
+    assert "山田" not in text and "9011112222" not in text and "納期" not in text  # … without what was said
