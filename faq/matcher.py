@@ -33,6 +33,11 @@ from faq.ranker import Ranker, RankerParams, Ranking
 from faq.scope import DEFAULT_SCOPE_PATH, ScopeEntry, load_scope
 
 N_CANDIDATES = 5
+# Nouns every caller says anyway: not worth a recognizer hint.
+_GENERIC_NOUNS = frozenset(
+    "とき 時 場合 必要 こと もの 方 今年 去年 来年 自分 いくら 方法 途中".split()
+    + "どこ いつ 何 人 ため 以上 以下 前 後 今 毎年".split()
+)
 
 
 class FaqMatcher:
@@ -62,14 +67,7 @@ class FaqMatcher:
     def candidates(self, text: str, limit: int = N_CANDIDATES) -> list[Candidate]:
         """FAQs best first (out-of-scope subjects left out), without any decision."""
         ranking = self.ranker.rank(text)
-        n_faqs = self.ranker.n_faqs
-        out = []
-        for entry in ranking.order:
-            if entry < n_faqs:
-                out.append(Candidate(self.kb.faqs[entry].id, round(float(ranking.scores[entry]), 4)))
-                if len(out) == limit:
-                    break
-        return out
+        return [Candidate(self.kb.faqs[i].id, round(float(ranking.scores[i]), 4)) for i in ranking.top_faqs(limit)]
 
     def decide(self, text: str, thresholds: Thresholds | None = None) -> Decision:
         """The decision for one utterance (``thresholds`` overrides the matcher's, for calibration)."""
@@ -94,10 +92,10 @@ class FaqMatcher:
             return Decision(action="transfer", reason="empty", score=0.0, normalized=normalized)
         n_faqs = self.ranker.n_faqs
         scores = ranking.scores
-        faq_order = [int(i) for i in ranking.order if i < n_faqs][:N_CANDIDATES]
+        faq_order = ranking.top_faqs(N_CANDIDATES)
         candidates = tuple(Candidate(self.kb.faqs[i].id, round(float(scores[i]), 4)) for i in faq_order)
-        top = int(ranking.order[0])
-        if top >= n_faqs and scores[top] >= t.clarify:
+        top = ranking.best_scope()
+        if top is not None and scores[top] > scores[faq_order[0]] and scores[top] >= t.clarify:
             return Decision(
                 action="transfer",
                 reason="out_of_scope",
@@ -135,7 +133,7 @@ class FaqMatcher:
         nouns of the questions and variants, the ones shared by most FAQs first."""
         counts: Counter[str] = Counter()
         for faq in self.kb:
-            counts.update(set(self.analyzer.nouns(" ".join(faq.texts))))
+            counts.update(set(self.analyzer.nouns(" ".join(faq.texts))) - _GENERIC_NOUNS)
         ranked = sorted(counts, key=lambda w: (-counts[w], -len(w), w))
         return ranked[:limit]
 

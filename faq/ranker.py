@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -51,7 +52,27 @@ class Ranking:
 
     analysis: Analysis
     scores: np.ndarray
-    order: np.ndarray  # entry indices, best first
+    n_faqs: int
+
+    def top_faqs(self, k: int) -> list[int]:
+        """Indices of the ``k`` best FAQs, best first (no full sort: KBs can be large)."""
+        faq_scores = self.scores[: self.n_faqs]
+        k = min(k, len(faq_scores))
+        if k == 0:
+            return []
+        best = np.argpartition(-faq_scores, k - 1)[:k]
+        return [int(i) for i in best[np.lexsort((best, -faq_scores[best]))]]
+
+    def best_scope(self) -> int | None:
+        """Index of the best out-of-scope entry, if there are any."""
+        if len(self.scores) == self.n_faqs:
+            return None
+        return self.n_faqs + int(np.argmax(self.scores[self.n_faqs :]))
+
+    @cached_property
+    def order(self) -> np.ndarray:
+        """All entry indices, best first."""
+        return np.argsort(-self.scores, kind="stable")
 
 
 class Ranker:
@@ -171,5 +192,4 @@ class Ranker:
                 if members is not None:
                     same |= members
             scores = np.where(same, scores * (1 + self.params.question_bonus), scores)
-        order = np.argsort(-scores, kind="stable")
-        return Ranking(analysis=analysis, scores=scores, order=order)
+        return Ranking(analysis=analysis, scores=scores, n_faqs=len(self.faqs))
