@@ -156,7 +156,8 @@ class CallFlow:
             self._handover(ctx, step, "human_request", None, now)
         elif ctx.state is CallState.CLARIFYING:
             self._clarify_reply(ctx, text, step, now)
-        elif ctx.state is CallState.FOLLOW_UP and phrases.is_not_helpful(text):
+        elif (ctx.answers or ctx.misses) and ctx.state is not CallState.CLARIFYING and phrases.is_not_helpful(text):
+            # 「わかりません」 after an answer, 「それも違くて」 after a rephrase request: the bot is not helping
             self._handover(ctx, step, "not_helpful", self._department_of(ctx.last_faq_id), now)
         elif ctx.state is CallState.FOLLOW_UP and (phrases.is_nothing_else(text) or phrases.is_no(text)):
             step.turn = TurnRecord(kind="said", text=text, confidence=event.confidence, decision="goodbye")

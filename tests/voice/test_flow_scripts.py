@@ -64,6 +64,8 @@ SCRIPTS = [
     ("a miss, then answered, then a miss does not transfer",
      ["start", f"say:{OFF_TOPIC[0]}", f"say:{QUESTION}", f"say:{OFF_TOPIC[1]}"],
      [S.LISTENING, S.LISTENING, S.FOLLOW_UP, S.LISTENING], None),
+    ("frustration after a rephrase request", ["start", f"say:{OFF_TOPIC[1]}", "say:えっと、それも違くて"],
+     [S.LISTENING, S.LISTENING, S.TRANSFERRING], Outcome.TRANSFERRED),
     ("silence twice", ["start", "silence", "silence"], [S.LISTENING, S.LISTENING, S.TRANSFERRING],
      Outcome.TRANSFERRED),
     ("not helpful", ["start", f"say:{QUESTION}", "say:よくわかりません"], [S.LISTENING, S.FOLLOW_UP, S.TRANSFERRING],

@@ -112,6 +112,7 @@ def test_greeting_discloses_ai_and_mentions_recording_only_when_on() -> None:
     ("はい、住民税の納期を教えてください", False, False, False, False),
     ("違う税金について聞きたいんですがいいですか", False, False, False, False),
     ("ない", True, False, False, True),
+    ("えっと、それも違くて", False, True, False, False),
 ])
 def test_caller_phrases(text: str, nothing_else: bool, not_helpful: bool, yes: bool, no: bool) -> None:
     assert phrases.is_nothing_else(text) is nothing_else
