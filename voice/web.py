@@ -100,8 +100,9 @@ async def _handle(rt: VoiceRuntime, call_sid: str, event: CallEvent, seq: int | 
         log.warning("voice event for unknown call=%s", call_sid)
         return xml(rt.twiml.say_only(SORRY, hang_up=True))
     except (StaleEvent, FlowError) as exc:
+        # 200, not 4xx: Twilio would replace our apology with its own English error message.
         log.warning("voice event refused call=%s event=%s: %s", call_sid, type(event).__name__, exc)
-        return xml(rt.twiml.say_only(SORRY, hang_up=True), status_code=409)
+        return xml(rt.twiml.say_only(SORRY, hang_up=True))
     log.info("voice event call=%s seq=%s event=%s state=%s", call_sid, handled.seq, type(event).__name__,
              handled.state.value)
     await _after(handled)

@@ -233,3 +233,15 @@ def test_logs_carry_no_caller_speech_or_number(new_call: NewCall, caplog: pytest
     text = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
     assert "CAlogs" in text  # the records are there …
     assert "山田" not in text and "9011112222" not in text and "納期" not in text  # … without what was said
+
+
+def test_an_event_for_an_unknown_or_finished_call_gets_a_polite_goodbye(new_call: NewCall) -> None:
+    stray = new_call("CAnever")
+    stray.next_url = "/voice/gather?seq=2"
+    reply = stray.say("住民税の納期はいつですか")
+    assert reply.status == 200 and reply.hangs_up and "申し訳ありません" in reply.said
+    call = new_call("CAfuture")
+    call.start()
+    call.next_url = "/voice/gather?seq=7"  # not the next event
+    reply = call.say("住民税の納期はいつですか")
+    assert reply.status == 200 and reply.hangs_up
