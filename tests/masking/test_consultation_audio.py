@@ -113,7 +113,7 @@ def test_spoken_consultation_is_transcribed_masked_and_waits_for_review(whisper_
         row = consultations.get(session, cid)
         assert row.status == "transcribing" and row.audio_format == "flac" and row.audio_file
         stored = (rt.settings.data_dir / row.audio_file).read_bytes()
-        assert stored != data and b"fLaC" not in stored  # encrypted at rest
+        assert data[:64] not in stored and rt.cipher.decrypt(stored) == data  # encrypted at rest
 
     transcribe_consultation.enqueue(cid)  # immediate queue: whisper, then the detector
 
