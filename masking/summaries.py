@@ -24,7 +24,7 @@ from core.clock import utcnow
 from masking import spans as mask_spans
 from masking.anonymize import PLACEHOLDER_NAMES
 from masking.consultations import SYSTEM, get, latest_version, move
-from masking.detection import HIGH_RISK_LABELS, PiiSpan
+from masking.detection import PiiSpan
 from masking.errors import NotFound, SummaryRefused, WorkflowError
 from masking.models import Consultation, MaskedTranscript, ReviewDecision, Summary
 from masking.review import active_approval, new_version
@@ -88,7 +88,7 @@ def run_summary(rt: MaskingRuntime, consultation_id: int) -> str:
         text, decision_id, text_hash = version.masked_text, decision.id, version.text_hash
 
     try:
-        found = [s for s in rt.detector().detect(text) if s.label in HIGH_RISK_LABELS]
+        found = rt.detector().high_risk(text)
     except Exception as exc:  # no re-scan, no sending
         _fail(rt, consultation_id, RESCAN_FAILED, exc)
         return "failed"
