@@ -17,14 +17,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from faq import load_kb  # noqa: E402
-from faq.analysis import Analyzer, default_analyzer  # noqa: E402
-from faq.evaluation import Example, load_examples  # noqa: E402
-from faq.ranker import Ranker, RankerParams  # noqa: E402
-from faq.scope import load_scope  # noqa: E402
+from faq import load_kb
+from faq.analysis import Analyzer, default_analyzer
+from faq.evaluation import Example, load_examples
+from faq.ranker import Ranker, RankerParams
+from faq.scope import load_scope
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from faq_calibrate import split  # noqa: E402
+from faq_calibrate import split
 
 
 def ranking_metrics(ranker: Ranker, examples: list[Example]) -> tuple[float, float]:
@@ -60,9 +60,10 @@ def main() -> int:
         ("words only (w)", replace(default, family_weights={"w": 1.0}), default_analyzer()),
         ("readings only (r, k)", replace(default, family_weights={"r": 0.3, "k": 0.1}), default_analyzer()),
         ("char bigrams only (c)", replace(default, family_weights={"c": 1.0}), default_analyzer()),
-        ("without readings (r, k)", replace(default, family_weights={**weights, "r": 0.0, "k": 0.0}), default_analyzer()),
+        ("without readings (r, k)", replace(default, family_weights={**weights, "r": 0, "k": 0}), default_analyzer()),
         ("without char bigrams (c)", replace(default, family_weights={**weights, "c": 0.0}), default_analyzer()),
-        ("plus SudachiDict synonym groups (g)", replace(default, family_weights={**weights, "g": 0.1}), default_analyzer()),
+        ("plus SudachiDict synonym groups (g)", replace(default, family_weights={**weights, "g": 0.1}),
+         default_analyzer()),
         ("without the tax synonym table", default, plain),
         ("without KB terms read by reading", replace(default, term_weight=0.0), default_analyzer()),
         ("without the tax-topic penalty", replace(default, topic_penalty=0.0), default_analyzer()),
