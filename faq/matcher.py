@@ -109,20 +109,22 @@ class FaqMatcher:
         s2 = float(scores[faq_order[1]]) if len(faq_order) > 1 else 0.0
         gap = 1.0 - s2 / s1 if s1 > 0 else 0.0
         score = round(s1, 4)
-        if s1 < t.clarify or (len(faq_order) < 2 and not (s1 >= t.answer or best.transfer)):
+        if s1 < t.clarify:
             return Decision("transfer", "low_confidence", score, candidates=candidates, normalized=normalized)
         if best.transfer:
-            return Decision("transfer", "transfer_faq", score, best, candidates, normalized=normalized)
+            return Decision("transfer", "transfer_faq", score, faq=best, candidates=candidates, normalized=normalized)
         if s1 >= t.answer and gap >= t.margin:
-            return Decision("answer", "confident", score, best, candidates, normalized=normalized)
+            return Decision("answer", "confident", score, faq=best, candidates=candidates, normalized=normalized)
+        if len(faq_order) < 2:  # a one-FAQ KB has no second option to offer
+            return Decision("transfer", "low_confidence", score, candidates=candidates, normalized=normalized)
         second = self.kb.faqs[faq_order[1]]
         close = gap < t.clarify_margin
         return Decision(
             "clarify",
             "close_candidates" if close else "unsure",
             score,
-            best,
-            candidates,
+            faq=best,
+            candidates=candidates,
             clarify_question=clarify_question(best, second) if close else confirm_question(best),
             clarify_options=(best, second),
             normalized=normalized,

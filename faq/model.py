@@ -114,10 +114,10 @@ class Thresholds:
                    distance of the best; otherwise it confirms the best alone (yes/no).
     """
 
-    answer: float = 0.45
-    margin: float = 0.10
-    clarify: float = 0.30
-    clarify_margin: float = 0.25
+    answer: float = 0.12
+    margin: float = 0.15
+    clarify: float = 0.03
+    clarify_margin: float = 0.15
 
     def __post_init__(self) -> None:
         for name in ("answer", "margin", "clarify", "clarify_margin"):
