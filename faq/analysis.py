@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from faq.normalize import normalize_text, to_katakana
+from faq.normalize import normalize_text, to_hiragana, to_katakana
 from faq.phonetic import phonetic_key
 from faq.synonyms import DEFAULT_SYNONYMS_PATH, SynonymConfig, SynonymTable, is_symbol, load_synonym_config
 
@@ -123,7 +123,7 @@ class Analyzer:
         self.alt_reading_weight = alt_reading_weight
         self.symbol_weight = symbol_weight
         config = load_synonym_config(synonyms_path) if synonyms_path else SynonymConfig(groups={})
-        self.synonyms = SynonymTable(config, self.reading_key, self._single_lemma)
+        self.synonyms = SynonymTable(config, self.reading_key, self._single_lemma, self._hiragana_reading)
 
     # --- tokenization -------------------------------------------------------------------------
 
@@ -138,6 +138,12 @@ class Analyzer:
         """Phonetic key of the reading of ``text`` (fillers and symbols dropped)."""
         morphemes = self._tokenize(normalize_text(text, strip_endings=False))
         return phonetic_key(self._reading(morphemes))
+
+    def _hiragana_reading(self, term: str) -> str:
+        """The reading of ``term`` in hiragana (住民税 → じゅうみんぜい); "" when it has ASCII or digits."""
+        if any(ch.isascii() for ch in term):
+            return ""
+        return to_hiragana(self._reading(self._tokenize(normalize_text(term, strip_endings=False))))
 
     def _single_lemma(self, term: str) -> str | None:
         morphemes = self._tokenize(normalize_text(term, strip_endings=False))

@@ -151,3 +151,8 @@ def normalize_text(text: str, *, strip_endings: bool = True, fillers: bool = Tru
 def to_katakana(text: str) -> str:
     """Hiragana → katakana (other characters unchanged)."""
     return "".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in text)
+
+
+def to_hiragana(text: str) -> str:
+    """Katakana → hiragana (other characters, including ー, unchanged)."""
+    return "".join(chr(ord(ch) - 0x60) if "ァ" <= ch <= "ヶ" else ch for ch in text)

@@ -22,11 +22,13 @@ from pathlib import Path
 import yaml
 
 from faq.errors import ConfigError
-from faq.normalize import unify_width
+from faq.normalize import to_hiragana, unify_width
 
 DEFAULT_SYNONYMS_PATH = Path(__file__).resolve().parent / "data" / "synonyms.yaml"
 # Reading keys shorter than this are too ambiguous to rewrite inside other words (ケイ, コク …).
 MIN_READING_KEY = 4
+# Hiragana spellings shorter than this (けい, こく) are too ambiguous to rewrite.
+MIN_KANA_SPELLING = 3
 _SYMBOL_BASE = 0xE000  # Unicode private use area: never in caller text after normalization
 
 
@@ -74,9 +76,11 @@ class SynonymTable:
         config: SynonymConfig,
         reading_key: Callable[[str], str],
         lemma_of: Callable[[str], str | None],
+        kana_of: Callable[[str], str] = lambda term: "",
     ) -> None:
         """``reading_key(term)`` is the phonetic key of a term's reading; ``lemma_of(term)`` the lemma
-        when the term is a single word (else None)."""
+        when the term is a single word (else None); ``kana_of(term)`` its reading in hiragana, which
+        is how a recognizer writes a word it is unsure of (こくほ, ろーそん)."""
         self.text_map: dict[str, str] = {}
         self.lemma_map: dict[str, str] = {}
         self.symbol: dict[str, str] = {}
@@ -87,8 +91,10 @@ class SynonymTable:
             symbol = chr(_SYMBOL_BASE + number)
             self.symbol[canonical_n] = symbol
             for term in (canonical_n, *(unify_width(v) for v in variants)):
-                self.text_map.setdefault(term, canonical_n)
-                self._symbol_of_text.setdefault(term, symbol)
+                for spelling in (term, to_hiragana(term), kana_of(term)):
+                    if spelling == term or len(spelling) >= MIN_KANA_SPELLING:
+                        self.text_map.setdefault(spelling, canonical_n)
+                        self._symbol_of_text.setdefault(spelling, symbol)
                 key = reading_key(term)
                 if len(key) >= MIN_READING_KEY:
                     self._symbol_of_key.setdefault(key, symbol)
