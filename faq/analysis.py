@@ -1,16 +1,20 @@
 """Turn an utterance into weighted features for retrieval.
 
-Three feature families, each robust to a different way ASR text goes wrong:
+Feature families, each robust to a different way ASR text goes wrong:
 
 ``w:`` words — SudachiPy normalized forms of content morphemes (nouns, verbs, adjectives), plus
-    the short units inside compounds (証明書 → 証明, 書) and a class for question words
-    (いつ/何月 → ``q:when``), after the synonym table;
+    the short units inside compounds (証明書 → 証明, 書), after the synonym table;
 ``r:`` reading n-grams — character 2/3-grams over the phonetic key of the whole reading, so
     homophones (しみん勢, 農婦書) and kana spellings (じゅうみんぜい) meet the KB's kanji; runs of
-    single kanji that the tokenizer could not join (遠隊金, 重乱) also contribute their on'yomi;
-``c:`` character bigrams of the normalized text, for what readings get wrong (rare kanji, names).
+    single kanji that the tokenizer could not join (遠隊金, 原免) also contribute their on'yomi;
+``k:`` the same over the readings of content words only (particles and light verbs left out);
+``c:`` character bigrams of the normalized text, for what readings get wrong (rare kanji, names);
+``q:`` the kind of question (いつ/何月 → ``q:when``, いくら → ``q:how_much``), see ``faq.ranker``;
+``g:`` SudachiDict synonym-group ids (measured, not used by default: see the README).
 
-The same analyzer is applied to the knowledge base and to callers' words.
+Generic request phrases (教えてください, どうすればいい …) are taken out first; synonym concepts
+are one private-use symbol in the n-gram families. The same analyzer is applied to the knowledge
+base and to callers' words.
 """
 
 from __future__ import annotations
@@ -268,17 +272,14 @@ def _is_content(m: Any) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def _onyomi_cached(dictionary: Any, ch: str) -> tuple[str, ...]:
+def _onyomi(dictionary: Any, ch: str) -> tuple[str, ...]:
+    """Up to three readings of a single kanji as a noun, prefix or suffix (its on'yomi, mostly)."""
     seen: list[str] = []
     for m in dictionary.lookup(ch):
         reading = m.reading_form()
         if m.part_of_speech()[0] in ("名詞", "接尾辞", "接頭辞") and 1 <= len(reading) <= 3 and reading not in seen:
             seen.append(reading)
     return tuple(seen[:3]) or (ch,)
-
-
-def _onyomi(dictionary: Any, ch: str) -> tuple[str, ...]:
-    return _onyomi_cached(dictionary, ch)
 
 
 def _ngrams(text: str, sizes: tuple[int, ...]) -> Iterable[str]:

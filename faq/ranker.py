@@ -117,7 +117,6 @@ class Ranker:
         )
         self._texts = texts.build(index_params)
         self._whole = whole.build(index_params)
-        self.entry_topics = topics
         # topic (question class) → entries filed under it (asked with it), for the penalty (bonus)
         self._topic_members = {
             topic: np.array([topic in t for t in topics]) for topic in {x for t in topics for x in t}
