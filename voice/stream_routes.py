@@ -20,6 +20,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, WebSocket, WebSocketDisconnect
 from twilio.request_validator import RequestValidator
 
+from voice.asr.errors import AsrError
 from voice.calls import Handled
 from voice.errors import CallNotFound, FlowError
 from voice.events import CallEvent, HangUp, Listen
@@ -135,7 +136,14 @@ async def media_stream(websocket: WebSocket) -> None:
                     return
                 listen: Listen = listen_from_parameters(event.custom_parameters)
                 session = runtime.new_session(rt, event, listen, handle, send)
-                await session.open()
+                try:
+                    await session.open()
+                except AsrError as exc:  # no recognizer: apologize and end the call rather than go silent
+                    log.error("media stream call=%s: ASR unavailable: %s (retryable=%s)", event.call_sid, exc,
+                              exc.retryable)
+                    session.handed_over = True
+                    await runtime.apologize_and_hang_up(rt, event.call_sid)
+                    break
                 log.info("media stream started call=%s", event.call_sid)
             elif isinstance(event, Dtmf):
                 if session is not None:

@@ -27,7 +27,7 @@ from voice.stream_session import EventHandler, StreamConfig, StreamSession, Turn
 from voice.stream_token import StreamTokens
 from voice.stream_twiml import append_stream_listen, stream_url
 from voice.tts import OpenJTalkSynthesizer
-from voice.twilio_rest import CallUpdater, TwilioCallUpdater
+from voice.twilio_rest import CallUpdater, TwilioApiError, TwilioCallUpdater
 from voice.twiml import LANGUAGE
 from voice.wiring import VoiceRuntime
 
@@ -98,6 +98,14 @@ class StreamRuntime:
             elif isinstance(action, Listen):
                 append_stream_listen(response, url=self.url, token=self.tokens.issue(call_sid), listen=action)
         return str(response)
+
+    async def apologize_and_hang_up(self, rt: VoiceRuntime, call_sid: str) -> None:
+        from voice.web import SORRY
+
+        try:
+            await self.updater.update_call(call_sid, rt.twiml.say_only(SORRY, hang_up=True))
+        except TwilioApiError as exc:
+            log.error("call update failed for %s: %s", call_sid, exc)
 
     # ------------------------------------------------------------------ sessions
     def new_session(self, rt: VoiceRuntime, start: Start, listen: Listen, handle: EventHandler,

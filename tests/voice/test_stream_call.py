@@ -222,3 +222,17 @@ def test_a_spoken_question_is_answered_with_tts_audio_and_a_request_for_a_person
             select(Turn).where(Turn.call_id == call.id).order_by(Turn.seq))]
     assert ("said", "KOTEI-005", "answer") in decisions
     assert decisions[-1][2] == "transfer"
+
+
+def test_without_an_asr_model_the_caller_hears_an_apology_not_silence(
+        serve: Served, twilio_api: FakeTwilioApi, tmp_path: Path) -> None:
+    server = serve(engine=VoskEngine(tmp_path / "no-such-model", pool_size=1))
+    url, params = stream_of(server.incoming("CAnomodel"))
+
+    async def script() -> None:
+        async with StreamCaller("CAnomodel", url, params) as caller:
+            assert await caller.wait_for(lambda: bool(twilio_api.for_call("CAnomodel")), timeout=30)
+
+    asyncio.run(script())
+    [update] = twilio_api.for_call("CAnomodel")
+    assert update.said and update.has("Hangup")
