@@ -33,6 +33,7 @@ ANSWER = [0.06, 0.08, 0.09, 0.10, 0.11, 0.12, 0.13, 0.14, 0.16, 0.18, 0.20]
 MARGIN = [0.0, 0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40]
 CLARIFY = [0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.10]
 CLARIFY_MARGIN = [0.15]  # only chooses between either/or and yes/no wording, not the action
+TOPIC_MARGIN = [0.0, 0.2, 0.3, 0.4]
 
 
 @dataclass
@@ -69,10 +70,13 @@ def calibrate(
     max_clarify: float,
 ) -> tuple[Thresholds, Report]:
     best: tuple[tuple[float, ...], Thresholds, Report] | None = None
-    for answer, margin, clarify, clarify_margin in itertools.product(ANSWER, MARGIN, CLARIFY, CLARIFY_MARGIN):
+    grid = itertools.product(ANSWER, MARGIN, CLARIFY, CLARIFY_MARGIN, TOPIC_MARGIN)
+    for answer, margin, clarify, clarify_margin, topic_margin in grid:
         if clarify > answer:
             continue
-        t = Thresholds(answer=answer, margin=margin, clarify=clarify, clarify_margin=clarify_margin)
+        t = Thresholds(
+            answer=answer, margin=margin, clarify=clarify, clarify_margin=clarify_margin, topic_margin=topic_margin
+        )
         report = run(matcher, prepared, examples, t)
         feasible = (
             report.wrong_answer_rate <= max_wrong
@@ -85,6 +89,7 @@ def calibrate(
             -report.clarify_rate,
             -report.wrong_answer_rate,
             answer + margin,
+            topic_margin,
             -clarify,
         )
         if best is None or key > best[0]:

@@ -10,7 +10,7 @@ from faq.errors import ConfigError
 from faq.model import Thresholds
 
 DEFAULT_THRESHOLDS_PATH = Path(__file__).resolve().parent / "data" / "thresholds.yaml"
-_FIELDS = ("answer", "margin", "clarify", "clarify_margin")
+_FIELDS = ("answer", "margin", "clarify", "clarify_margin", "topic_margin")
 
 
 def load_thresholds(path: str | Path = DEFAULT_THRESHOLDS_PATH) -> Thresholds:

@@ -8,8 +8,11 @@ Rules, in order (the first that applies wins):
                                                   → transfer, ``out_of_scope`` (``referral`` names the office)
 4. the best FAQ scores below ``clarify``          → transfer, ``low_confidence``
 5. the best FAQ is a ``transfer: true`` FAQ        → transfer, ``transfer_faq`` (``faq`` set: staff know the topic)
-6. best ≥ ``answer`` and the runner-up is ≥ ``margin`` (relative) below → answer, ``confident``
-7. otherwise the bot asks before answering (clarify): an either/or question when the runner-up is
+6. the caller names no tax but the best FAQ is about one, and an FAQ about another tax is within
+   ``topic_margin`` (relative)                      → clarify between them (「軽自動車税のことですか、
+   住民税のことですか」), ``close_candidates``
+7. best ≥ ``answer`` and the runner-up is ≥ ``margin`` (relative) below → answer, ``confident``
+8. otherwise the bot asks before answering (clarify): an either/or question when the runner-up is
    within ``clarify_margin`` (relative), ``close_candidates``; a yes/no confirmation of the best FAQ
    when it is clearly first but not sure enough to answer, ``unsure``. ``clarify_options`` is
    (best, runner-up) in both cases, for ``faq.resolve_clarify``.
@@ -113,6 +116,18 @@ class FaqMatcher:
             return Decision("transfer", "low_confidence", score, candidates=candidates, normalized=normalized)
         if best.transfer:
             return Decision("transfer", "transfer_faq", score, faq=best, candidates=candidates, normalized=normalized)
+        rival = self._other_tax(ranking, faq_order, t)
+        if rival is not None:
+            return Decision(
+                "clarify",
+                "close_candidates",
+                score,
+                faq=best,
+                candidates=candidates,
+                clarify_question=clarify_question(best, rival),
+                clarify_options=(best, rival),
+                normalized=normalized,
+            )
         if s1 >= t.answer and gap >= t.margin:
             return Decision("answer", "confident", score, faq=best, candidates=candidates, normalized=normalized)
         if len(faq_order) < 2:  # a one-FAQ KB has no second option to offer
@@ -129,6 +144,21 @@ class FaqMatcher:
             clarify_options=(best, second),
             normalized=normalized,
         )
+
+    def _other_tax(self, ranking: Ranking, faq_order: list[int], t: Thresholds) -> Faq | None:
+        """For a question that names no tax, the best FAQ about another tax than the best FAQ's,
+        when it is within ``topic_margin`` of the best (then the bot asks which tax is meant)."""
+        topics = self.ranker.entry_topics
+        best = faq_order[0]
+        if ranking.analysis.topics or not topics[best] or not t.topic_margin:
+            return None
+        floor = float(ranking.scores[best]) * (1.0 - t.topic_margin)
+        for other in faq_order[1:]:
+            if float(ranking.scores[other]) < floor:
+                return None
+            if topics[other] and not topics[other] & topics[best]:
+                return self.kb.faqs[other]
+        return None
 
     def speech_hints(self, limit: int = 100) -> list[str]:
         """Words of this KB worth biasing the recognizer toward (Twilio ``<Gather hints>``):

@@ -111,16 +111,19 @@ class Thresholds:
     margin:        … when the runner-up is at least this far below (relative: 1 - second/best);
     clarify:       at or above this (and not answered) the bot asks; below it, it transfers;
     clarify_margin: the question offers the runner-up too (either/or) when it is within this relative
-                   distance of the best; otherwise it confirms the best alone (yes/no).
+                   distance of the best; otherwise it confirms the best alone (yes/no);
+    topic_margin:  when the caller names no tax (「税金の納期は」) and the best FAQ is about one tax,
+                   an FAQ about another tax within this relative distance makes the bot ask which.
     """
 
     answer: float = 0.12
     margin: float = 0.15
     clarify: float = 0.03
     clarify_margin: float = 0.15
+    topic_margin: float = 0.0
 
     def __post_init__(self) -> None:
-        for name in ("answer", "margin", "clarify", "clarify_margin"):
+        for name in ("answer", "margin", "clarify", "clarify_margin", "topic_margin"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"threshold {name} must be in [0, 1], got {value}")

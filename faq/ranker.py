@@ -115,6 +115,7 @@ class Ranker:
             bm25_k1=self.params.bm25_k1,
             bm25_b=self.params.bm25_b,
         )
+        self.entry_topics = topics  # which tax each entry is filed under (empty: any or none)
         self._texts = texts.build(index_params)
         self._whole = whole.build(index_params)
         # topic (question class) → entries filed under it (asked with it), for the penalty (bonus)

@@ -137,3 +137,20 @@ def test_speech_hints(matcher: FaqMatcher) -> None:
     assert len(hints) == 30
     assert "固定資産税" in hints
     assert len(set(hints)) == len(hints)
+
+
+def test_a_question_naming_no_tax_asks_which_tax(matcher: FaqMatcher) -> None:
+    """「税金の納期は」 fits the 納期 FAQ of every tax: the bot asks instead of picking one."""
+    decision = matcher.decide("税金の納期はいつですか")
+    assert (decision.action, decision.reason) == ("clarify", "close_candidates")
+    assert decision.clarify_options is not None
+    first, second = decision.clarify_options
+    assert first.category != second.category
+    assert decision.clarify_question == f"{first.category}のことですか、{second.category}のことですか"
+
+
+def test_topic_margin_zero_disables_the_tax_question(analyzer: Analyzer) -> None:
+    from faq import load_kb
+
+    strict = FaqMatcher(load_kb(), Thresholds(topic_margin=0.0), analyzer=analyzer)
+    assert strict.decide("税金の納期はいつですか").action == "answer"
