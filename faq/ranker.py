@@ -14,7 +14,7 @@ The best-text part rewards a close paraphrase; the whole-entry part lets the ans
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -177,19 +177,18 @@ class Ranker:
             alpha * self._texts.score_groups(features) + (1 - alpha) * self._whole.score_groups(features)
         )
         if analysis.topics and self.params.topic_penalty:
-            shares = np.zeros(len(scores), dtype=bool)
-            for topic in analysis.topics:
-                members = self._topic_members.get(topic)
-                if members is not None:
-                    shares |= members
-            conflict = self._has_topic & ~shares
+            conflict = self._has_topic & ~self._any_member(self._topic_members, analysis.topics)
             scores = np.where(conflict, scores * (1 - self.params.topic_penalty), scores)
         asked = [t for t in analysis.features if t.startswith("q:")]
         if asked and self.params.question_bonus:
-            same = np.zeros(len(scores), dtype=bool)
-            for q in asked:
-                members = self._question_members.get(q)
-                if members is not None:
-                    same |= members
+            same = self._any_member(self._question_members, asked)
             scores = np.where(same, scores * (1 + self.params.question_bonus), scores)
         return Ranking(analysis=analysis, scores=scores, n_faqs=len(self.faqs))
+
+    def _any_member(self, members: Mapping[str, np.ndarray], labels: Iterable[str]) -> np.ndarray:
+        """Entries that carry any of ``labels`` (a tax topic, a question class)."""
+        out = np.zeros(len(self._entry_weight), dtype=bool)
+        for label in labels:
+            if label in members:
+                out |= members[label]
+        return out
