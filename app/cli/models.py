@@ -31,6 +31,9 @@ def fetch(
     except ModelFetchError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
+    recorded = path / "ARCHIVE.sha256"
+    if recorded.is_file():
+        typer.echo(f"archive SHA-256: {recorded.read_text().split()[0]}")
     typer.echo(str(path))
 
 

@@ -33,7 +33,8 @@ class ModelArchive:
 
 
 # MD5 as published in jsk-ros-pkg's ros_speech_recognition installer (0e3163dd…). The SHA-256 could
-# not be obtained on the offline development machine; `fetch` prints it for pinning.
+# not be obtained on the offline development machine; `fetch` records it in ARCHIVE.sha256 (and prints
+# it) so it can be pinned here after review.
 VOSK_JA = ModelArchive(
     name="vosk-model-small-ja-0.22",
     url="https://alphacephei.com/vosk/models/vosk-model-small-ja-0.22.zip",
@@ -82,6 +83,7 @@ def fetch_archive(archive: ModelArchive, dest_dir: Path, *, url: str | None = No
             raise ModelFetchError(f"{archive.name}: SHA-256 mismatch; refusing the download")
         if archive.sha256 is None and md5_of(zip_path) != archive.md5:
             raise ModelFetchError(f"{archive.name}: MD5 mismatch; refusing the download")
+        archive_sha256 = sha256_of(zip_path)
         with zipfile.ZipFile(zip_path) as zf:
             root = Path(tmp) / "unpacked"
             for member in zf.namelist():  # no path traversal out of the folder
@@ -91,6 +93,7 @@ def fetch_archive(archive: ModelArchive, dest_dir: Path, *, url: str | None = No
         unpacked = root / archive.name
         if not unpacked.is_dir():
             raise ModelFetchError(f"{archive.name}: archive does not contain {archive.name}/")
+        (unpacked / "ARCHIVE.sha256").write_text(f"{archive_sha256}  {archive.name}.zip\n")  # for pinning
         unpacked.rename(target)
     return target
 
