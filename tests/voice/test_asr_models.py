@@ -68,3 +68,39 @@ def test_whisper_base_is_assembled_from_the_pypi_parts_and_checked(tmp_path: Pat
     (tmp_path / "wb" / "model.bin").write_bytes(b"corrupt")  # a damaged copy is rebuilt, not trusted
     assert assemble_whisper_base(tmp_path / "wb") == tmp_path / "wb"
     assert sha256_of(tmp_path / "wb" / "model.bin") == WHISPER_BASE_SHA256
+
+
+def test_a_matching_archive_is_unpacked_and_its_sha256_recorded(tmp_path: Path) -> None:
+    import hashlib
+    import io
+    import zipfile
+    from http.server import SimpleHTTPRequestHandler
+
+    from voice.asr.model_files import ModelArchive, fetch_archive
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("tiny-model/conf/model.conf", "--sample-frequency=16000\n")
+    body = buf.getvalue()
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "tiny-model.zip").write_bytes(body)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(tmp_path / "www"), **kwargs)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        archive = ModelArchive(name="tiny-model", url=f"http://127.0.0.1:{server.server_address[1]}/tiny-model.zip",
+                               md5=hashlib.md5(body, usedforsecurity=False).hexdigest(), sha256=None)
+        path = fetch_archive(archive, tmp_path / "models")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (path / "conf" / "model.conf").is_file()
+    assert (path / "ARCHIVE.sha256").read_text().split()[0] == hashlib.sha256(body).hexdigest()
+    assert fetch_archive(archive, tmp_path / "models") == path  # already there: no second download
