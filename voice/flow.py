@@ -181,6 +181,12 @@ class CallFlow:
             self._handover(ctx, step, "transfer_faq", match.faq.department, now, lead_in=match.faq.answer_voice)
         elif match.action == "answer" and match.faq is not None:
             self._answer(ctx, match.faq, step)
+        elif match.action == "clarify" and match.reason == "unsure" and match.faq is not None:
+            # One likely FAQ, not quite sure enough to answer silently. On the phone a yes/no round trip
+            # costs the caller more than hearing which question is being answered: name it first, and
+            # 「違う」 afterwards hands the call to staff (the not-helpful rule).
+            self._decided(step, "answer", "unsure_named")
+            self._answer(ctx, match.faq, step, lead_in=self.p.answering_as(match.faq.question))
         elif match.action == "clarify" and match.clarify_question and match.clarify_options:
             ctx.clarify = match.clarify_options
             self._move(ctx, CallState.CLARIFYING)
@@ -192,13 +198,17 @@ class CallFlow:
         else:
             self._miss(ctx, step, now, referral=match.referral)
 
-    def _answer(self, ctx: CallContext, entry: FaqEntry, step: FlowStep) -> None:
+    def _answer(self, ctx: CallContext, entry: FaqEntry, step: FlowStep, lead_in: str | None = None) -> None:
         ctx.misses = 0
         ctx.answers += 1
         ctx.last_faq_id = entry.id
         ctx.clarify = None
         self._move(ctx, CallState.FOLLOW_UP)
-        step.actions += [Say(entry.answer_voice), Say(self.p.anything_else), self._listen(ListenFor.QUESTION)]
+        if lead_in:
+            step.actions += [Say(lead_in), Say(entry.answer_voice), Say(self.p.if_not_your_question)]
+        else:
+            step.actions += [Say(entry.answer_voice)]
+        step.actions += [Say(self.p.anything_else), self._listen(ListenFor.QUESTION)]
 
     def _decided(self, step: FlowStep, decision: str, reason: str | None) -> None:
         """Record on this event's turn what the flow did (which may differ from the matcher's action)."""

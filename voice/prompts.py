@@ -30,6 +30,10 @@ class Prompts:
 
     ask_question: str = "どうぞ、ご質問をお話しください。"
     anything_else: str = "ほかにご質問はありますか。"
+    if_not_your_question: str = "ご質問と違う場合は「違う」とおっしゃってください。職員におつなぎします。"
+
+    def answering_as(self, faq_question: str) -> str:
+        return f"「{faq_question.rstrip('。？?')}」というご質問として、お答えします。"
     rephrase: str = ("申し訳ありません。お答えできる情報が見つかりませんでした。"
                      "恐れ入りますが、言い方を変えて、もう一度お話しください。")
     def referral(self, department: str) -> str:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from voice.answerer import FaqLibraryAnswerer
+from voice.answerer import FaqLibraryAnswerer, Match
 from voice.config import load_voice_config
 from voice.errors import IllegalTransition, UnexpectedEvent
 from voice.events import (
@@ -184,3 +184,33 @@ def test_a_question_ending_in_arimasen_ka_is_not_goodbye(answerer: FaqLibraryAns
     for token in ["start", f"say:{QUESTION}", "say:固定資産税の減免はありませんか"]:
         step = flow.handle(ctx, event(token), NOW)
     assert not ctx.ended and step.turn is not None and step.turn.decision != "goodbye"
+
+
+class UnsureAnswerer:
+    """The real answerer, except that every question comes back as the matcher's 「unsure」 clarify."""
+
+    def __init__(self, real: FaqLibraryAnswerer) -> None:
+        self.real = real
+
+    def match(self, text: str) -> Match:
+        faq = self.real.get("JUMIN-001")
+        return Match(action="clarify", reason="unsure", faq=faq, score=0.4, candidates=(("JUMIN-001", 0.4),),
+                     clarify_question="住民税の納期のことですか。", clarify_options=("JUMIN-001", "JUMIN-002"))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.real, name)
+
+
+def test_unsure_match_is_answered_with_the_question_named_and_a_way_out(answerer: FaqLibraryAnswerer) -> None:
+    base = load_voice_config().flow_config(recording_enabled=False)
+    flow = CallFlow(UnsureAnswerer(answerer), base, OfficeHours("always"))  # type: ignore[arg-type]
+    ctx = CallContext()
+    flow.handle(ctx, CallStarted(), NOW)
+    step = flow.handle(ctx, CallerSaid("住民税っていつ払うんだっけ", 0.9), NOW)
+    said = [a.text for a in step.actions if isinstance(a, Say)]
+    assert said[0] == "「住民税の納期はいつですか」というご質問として、お答えします。"
+    assert said[1] == answerer.get("JUMIN-001").answer_voice
+    assert "違う" in said[2] and ctx.state is S.FOLLOW_UP
+    assert step.turn is not None and (step.turn.decision, step.turn.reason) == ("answer", "unsure_named")
+    flow.handle(ctx, CallerSaid("違います", 0.9), NOW)
+    assert ctx.state is S.TRANSFERRING
