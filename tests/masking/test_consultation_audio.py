@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.db import make_engine, make_session_factory
 from core.jobs import configure_queue, reset_queue
 from core.migrate import upgrade
-from core.settings import PROJECT_ROOT
 from masking import consultations
 from masking.audio import decode_pcm16, inspect_audio
 from masking.errors import UploadRejected
@@ -23,9 +22,8 @@ from masking.jobs import transcribe_consultation
 from masking.runtime import MaskingRuntime, use_runtime
 from masking.transcription import EngineFileTranscriber
 from tests.masking.workflow_support import make_runtime, settings_for
-from tests.support import skip_or_fail
+from tests.voice.asr_support import whisper_model_dir
 
-WHISPER_DIR = PROJECT_ROOT / "var" / "models" / "whisper-base"
 MB = 1024 * 1024
 
 
@@ -82,11 +80,10 @@ def test_a_renamed_or_truncated_file_is_refused() -> None:
 
 @pytest.fixture
 def whisper_runtime(tmp_path: Path) -> Iterator[MaskingRuntime]:
-    if not (WHISPER_DIR / "model.bin").is_file():
-        skip_or_fail(f"no faster-whisper model at {WHISPER_DIR} (madoguchi models assemble whisper-base)")
+    whisper_dir = whisper_model_dir()  # assembled from the PyPI packages like the voice tests do
     url = f"sqlite:///{tmp_path / 'audio.db'}"
     upgrade(url)
-    settings = settings_for(tmp_path, url, asr_engine="whisper", whisper_model_dir=WHISPER_DIR,
+    settings = settings_for(tmp_path, url, asr_engine="whisper", whisper_model_dir=whisper_dir,
                             whisper_cpu_threads=1)
     configure_queue(settings)
     engine = make_engine(url)
