@@ -27,16 +27,9 @@ from masking.models import Consultation, RiskReport
 from masking.runtime import use_runtime
 from masking.summarize.extractive import ExtractiveSummarizer
 from tests.masking.workflow_support import PHONE, SAMPLE, make_runtime, settings_for
+from tests.web.conftest import PASSWORD, csrf_from
 
 pytestmark = pytest.mark.slow
-PASSWORD = "correct horse battery"
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def csrf_from(html: str) -> str:
-    match = CSRF_RE.search(html)
-    assert match, "the page has no CSRF field"
-    return match.group(1)
 
 
 @pytest.fixture
