@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from core.settings import Settings
 from core.users import Role
 from core.web.auth import StaffUser, require_role
+from core.web.csrf import csrf_exempt
 from core.web.deps import app_settings
 from core.web.ratelimit import Limit, RateLimiter
 from routing.chat import ChatReply, ChatService, Masker
@@ -102,6 +103,7 @@ def preflight() -> Response:
 
 
 @router.post("/api/routing/chat")
+@csrf_exempt("residents' widget: cross-origin JSON, no cookies; the session id is in the body, not a staff session")
 def chat(
     body: ChatRequest, request: Request, response: Response, service: ChatService = Depends(chat_service)
 ) -> dict[str, Any]:
@@ -126,6 +128,7 @@ def chat(
 
 
 @router.post("/api/routing/feedback")
+@csrf_exempt("residents' widget: cross-origin JSON, no cookies; the session id is in the body, not a staff session")
 def feedback(
     body: FeedbackRequest, request: Request, response: Response, service: ChatService = Depends(chat_service)
 ) -> dict[str, bool]:
