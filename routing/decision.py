@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from routing.crisis import BOOSTED_KINDS, WINDOW_BY_KIND, CrisisAssessment, CrisisDetector, CrisisKind
+from routing.lexical import LexicalRanker
 from routing.rasa_client import IntentScore, NluResult, RasaClient
 from routing.windows import NeedMap
 
@@ -34,6 +36,9 @@ class RankingPolicy:
     conversation_confidence: float = 0.5
     # score added to the window that serves a detected crisis kind (suicide → mental health, DV → DV center)
     crisis_boost: float = 0.5
+    # weight of the lexical ranker's need distribution added to DIET's confidence (0: DIET alone);
+    # calibrated on held-out training examples (routing/rasa/tools/calibrate_lexical.py), not on dev
+    lexical_weight: float = 0.75
 
 
 class Router:
@@ -43,19 +48,29 @@ class Router:
         needs: NeedMap,
         crisis: CrisisDetector,
         policy: RankingPolicy | None = None,
+        lexical: LexicalRanker | None = None,
     ) -> None:
         self._client = client
         self._needs = needs
         self._crisis = crisis
         self._policy = policy or RankingPolicy()
+        self._lexical = lexical
 
     def decide(self, text: str) -> RoutingDecision:
         # The crisis layer runs first and does not depend on the classifier answering.
         assessment = self._crisis.assess(text)
         nlu = self._client.parse(text)
-        return self.combine(assessment, nlu)
+        lexical = self._lexical.scores(text) if self._lexical and self._policy.lexical_weight else None
+        return self.combine(assessment, nlu, lexical)
 
-    def combine(self, assessment: CrisisAssessment, nlu: NluResult) -> RoutingDecision:
+    def combine(
+        self,
+        assessment: CrisisAssessment,
+        nlu: NluResult,
+        lexical: Mapping[str, float] | None = None,
+    ) -> RoutingDecision:
+        """Pure: crisis first; out-of-scope and conversation decided by DIET's top intent alone; the
+        windows ranked by DIET's confidence plus lexical_weight × the lexical ranker's need scores."""
         ranking = [score for score in nlu.ranking if score.name != FALLBACK_INTENT]
         top = ranking[0] if ranking else None
         top_name = top.name if top else None
@@ -68,7 +83,7 @@ class Router:
         )
         windows: list[str] = []
         if not out_of_scope and not (conversational and not assessment.is_crisis):
-            windows = self._rank_windows(ranking, assessment)
+            windows = self._rank_windows(self._blend(ranking, lexical), assessment)
         if assessment.is_crisis and not windows:
             windows = [WINDOW_BY_KIND[kind] for kind in assessment.kinds]
             windows = list(dict.fromkeys(windows))[: self._policy.max_windows]
@@ -82,6 +97,18 @@ class Router:
             out_of_scope=out_of_scope,
             needs_clarification=conversational and top_name == "unclear" and not assessment.is_crisis,
         )
+
+    def _blend(self, ranking: list[IntentScore], lexical: Mapping[str, float] | None) -> list[IntentScore]:
+        weight = self._policy.lexical_weight
+        if not lexical or not weight:
+            return ranking
+        # (DIET + w × lexical) / (1 + w): the same 0–1 scale as DIET alone, so the crisis boost keeps its strength
+        blended = {score.name: score.confidence for score in ranking}
+        for need in self._needs.windows_by_need:
+            if need in lexical:
+                blended[need] = blended.get(need, 0.0) + weight * lexical[need]
+        blended = {name: value / (1.0 + weight) for name, value in blended.items()}
+        return [IntentScore(name, value) for name, value in sorted(blended.items(), key=lambda item: -item[1])]
 
     def _rank_windows(self, ranking: list[IntentScore], assessment: CrisisAssessment) -> list[str]:
         scores: dict[str, float] = {}

@@ -7,8 +7,11 @@ from pathlib import Path
 
 from routing.crisis import CrisisDetector
 from routing.decision import Router
+from routing.lexical import LexicalRanker
 from routing.rasa_client import HttpRasaClient, RasaClient
 from routing.windows import NeedMap, WindowsDirectory
+
+NLU_DIR = Path(__file__).resolve().parent / "rasa" / "data" / "nlu"
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,8 @@ class RoutingConfig:
     windows_path: Path
     needs_path: Path
     rasa_timeout_seconds: float = 10.0
+    # the Rasa NLU training files the lexical ranker is built from (None: DIET's ranking alone)
+    nlu_dir: Path | None = NLU_DIR
 
 
 @dataclass(frozen=True)
@@ -33,4 +38,5 @@ def build_routing(config: RoutingConfig, client: RasaClient | None = None) -> Ro
     needs = NeedMap.load(config.needs_path, directory)
     crisis = CrisisDetector(directory)
     rasa = client or HttpRasaClient(config.rasa_url, timeout_seconds=config.rasa_timeout_seconds)
-    return RoutingServices(directory, needs, crisis, rasa, Router(rasa, needs, crisis))
+    lexical = LexicalRanker.from_nlu_dir(config.nlu_dir) if config.nlu_dir else None
+    return RoutingServices(directory, needs, crisis, rasa, Router(rasa, needs, crisis, lexical=lexical))
