@@ -43,6 +43,9 @@ def domain_routers(settings: Settings) -> list[APIRouter]:
     from voice.stream_routes import router as voice_stream_router  # also registers the stream TwiML entry
 
     routers.append(voice_stream_router)
+    from voice.softphone import router as softphone_router  # the console's try-the-bot page
+
+    routers.append(softphone_router)
     from masking.web import router as masking_router
 
     routers.append(masking_router)

@@ -152,6 +152,11 @@ class StreamSession:
         if caller_hung_up and not self.handed_over:
             await self._dispatch(HangUp())
 
+    async def speak(self, reply: FlowReply) -> None:
+        """Perform a reply the flow gave before this stream existed (the softphone's greeting, which on a
+        phone call is TwiML <Say> ahead of <Connect><Stream>)."""
+        await self._perform(reply, None)
+
     # ------------------------------------------------------------------ inbound events
     @property
     def now_ms(self) -> int:

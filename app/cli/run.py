@@ -66,7 +66,8 @@ def run(
     supervisor.start()
     url = f"http://{host}:{port}"
     if _wait_until_up(f"{url}/healthz", supervisor):
-        lines = ["", "=" * 60, " 窓口 Madoguchi が起動しました", f"   職員コンソール: {url}/console/"]
+        lines = ["", "=" * 60, " 窓口 Madoguchi が起動しました", f"   職員コンソール: {url}/console/",
+                 f"   電話AIの試し通話（ソフトフォン）: {url}/console/softphone"]
         if login is not None:
             lines += [f"   ユーザー名: {login.username}", f"   パスワード: {login.password}",
                       f"   (パスワードは {settings.data_dir / 'demo-login.txt'} にも保存されています)"]
