@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from app import health
-from app.console import dashboard, login, users
+from app.console import dashboard, faq_pages, faq_unresolved, login, users
 from app.metrics import HttpMetrics
 from app.middleware import RequestLog, SecurityHeaders
 from app.runtime import Database
@@ -87,6 +87,8 @@ def create_app(settings: Settings | None = None, *, rate_limiter: RateLimiter | 
     app.include_router(login.router)
     app.include_router(dashboard.router)
     app.include_router(users.router)
+    app.include_router(faq_pages.router)
+    app.include_router(faq_unresolved.router)
     for router in domain_routers(settings):
         app.include_router(router)
     app.mount("/static/console", StaticFiles(directory=STATIC_DIR / "console"), name="console-static")

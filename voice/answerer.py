@@ -63,6 +63,12 @@ class FaqLibraryAnswerer:
         kb = faq.load_kb(kb_path)
         return cls(faq.FaqMatcher(kb), kb)
 
+    def reload(self, kb: Any) -> None:
+        """Answer from ``kb`` from now on (after a console edit or import). The new matcher is built
+        before it replaces the old one, so a call in progress reads either, never a half-built one."""
+        matcher, by_id = self._faq.FaqMatcher(kb), {f.id: f for f in kb}
+        self._matcher, self._by_id = matcher, by_id
+
     def match(self, text: str) -> Match:
         d = self._matcher.decide(text)
         options = d.clarify_options

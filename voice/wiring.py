@@ -41,6 +41,14 @@ class VoiceRuntime:
                                               masker=after_call_masker))
         self.twiml = TwimlRenderer(self.urls, tts_voice=self.config.tts_voice)
 
+    def reload_faq(self, kb: Any) -> bool:
+        """Use an edited knowledge base in new turns; False when the answerer cannot reload (a test fake)."""
+        reload = getattr(self.answerer, "reload", None)
+        if reload is None:
+            return False
+        reload(kb)
+        return True
+
 
 def voice_runtime(app_state: Any) -> VoiceRuntime:
     """The app's VoiceRuntime, built on first use (tests may put their own on app.state.voice)."""
