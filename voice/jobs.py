@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -16,6 +17,10 @@ from core.db import make_engine, make_session_factory
 from core.jobs import job, periodic_job
 from core.settings import get_settings
 from voice import transcripts
+from voice.calls import Handled
+from voice.flow_states import CallState
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -62,3 +67,16 @@ def mask_call(call_sid: str) -> None:
 def purge_voice_raw() -> None:
     ctx = current()
     transcripts.purge_expired(ctx.sessions, ctx.cipher, ctx.retention_days)
+
+
+def mask_when_bot_is_done(handled: Handled) -> None:
+    """Once the bot is done with a call (ended or handed to staff), queue masking of its text.
+
+    Every speech path (gather webhooks, Media Streams, the console softphone) calls this after each event.
+    """
+    if handled.replayed or handled.state not in (CallState.ENDED, CallState.TRANSFERRING):
+        return
+    try:
+        mask_call.enqueue(handled.call_sid)
+    except Exception as exc:  # the call must go on; the nightly purge still protects the raw text
+        log.warning("voice mask job not queued call=%s: %s", handled.call_sid, type(exc).__name__)

@@ -38,6 +38,7 @@ from core.users import Role
 from core.web.auth import StaffUser, optional_user, require_role
 from core.web.console import register_console_link
 from core.web.templates import add_template_dir, render
+from voice import jobs as voice_jobs
 from voice.asr.base import AsrEngine
 from voice.asr.errors import AsrError
 from voice.errors import CallNotFound, FlowError
@@ -214,6 +215,7 @@ async def softphone_socket(websocket: WebSocket) -> None:
     async def handle(call_sid: str, event: CallEvent) -> FlowReply:
         try:
             handled = await asyncio.to_thread(rt.service.handle, call_sid, event)
+            await asyncio.to_thread(voice_jobs.mask_when_bot_is_done, handled)
         except (CallNotFound, FlowError) as exc:
             if not isinstance(event, HangUp):
                 log.warning("softphone event refused call=%s event=%s: %s", call_sid, type(event).__name__, exc)

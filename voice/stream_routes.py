@@ -20,6 +20,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, WebSocket, WebSocketDisconnect
 from twilio.request_validator import RequestValidator
 
+from voice import jobs as voice_jobs
 from voice.asr.errors import AsrError
 from voice.calls import Handled
 from voice.errors import CallNotFound, FlowError
@@ -106,6 +107,7 @@ async def media_stream(websocket: WebSocket) -> None:
     async def handle(call_sid: str, event: CallEvent) -> FlowReply:
         try:
             handled = await asyncio.to_thread(rt.service.handle, call_sid, event)
+            await asyncio.to_thread(voice_jobs.mask_when_bot_is_done, handled)
         except (CallNotFound, FlowError) as exc:
             if not isinstance(event, HangUp):
                 log.warning("stream event refused call=%s event=%s: %s", call_sid, type(event).__name__, exc)

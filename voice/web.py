@@ -22,7 +22,6 @@ from voice.calls import Handled
 from voice.console import router as console_router
 from voice.errors import CallNotFound, FlowError, StaleEvent
 from voice.events import CallerPressed, CallerSaid, CallEvent, HangUp, Silence, Transfer, TransferEnded
-from voice.flow_states import CallState
 from voice.wiring import VoiceRuntime, voice_runtime
 
 log = logging.getLogger("madoguchi.voice")
@@ -110,13 +109,7 @@ async def _handle(rt: VoiceRuntime, call_sid: str, event: CallEvent, seq: int | 
 
 
 async def _after(handled: Handled) -> None:
-    """Once the bot is done with a call (ended or handed to staff), mask its text in the background."""
-    if handled.replayed or handled.state not in (CallState.ENDED, CallState.TRANSFERRING):
-        return
-    try:
-        await run_in_threadpool(voice_jobs.mask_call.enqueue, handled.call_sid)
-    except Exception as exc:  # the call must go on; the nightly purge still protects the raw text
-        log.warning("voice mask job not queued call=%s: %s", handled.call_sid, type(exc).__name__)
+    await run_in_threadpool(voice_jobs.mask_when_bot_is_done, handled)
 
 
 @webhooks.post("/incoming")

@@ -25,7 +25,7 @@ from tests.voice.stream_harness import FakeTwilioApi, LiveServer, StreamCaller, 
 from voice.answerer import FaqLibraryAnswerer
 from voice.asr.base import AsrEngine
 from voice.asr.vosk_local import VoskEngine
-from voice.models import Call, Turn
+from voice.models import Call, Handoff, Turn
 from voice.stream_runtime import StreamRuntime
 from voice.tts import OpenJTalkSynthesizer
 from voice.twilio_rest import TwilioCallUpdater
@@ -142,6 +142,9 @@ def test_dtmf_zero_transfers_by_updating_the_call_with_dial(serve: Served, twili
     assert update.auth == "Basic " + base64.b64encode(f"{ACCOUNT}:{TOKEN}".encode()).decode()
     record = call_record(server, "CAdtmf0")
     assert record.outcome == "transferred"  # the stream's stop after the transfer is not a hang-up
+    with session_scope(server.app.state.db_sessions) as s:  # type: ignore[attr-defined]
+        handoff = s.scalars(select(Handoff).where(Handoff.call_id == record.id)).one()
+        assert handoff.transcript_masked is not None  # the after-call masking job ran for the stream path too
 
 
 def test_update_mode_speaks_with_say_and_reconnects_a_new_stream(serve: Served, twilio_api: FakeTwilioApi) -> None:
