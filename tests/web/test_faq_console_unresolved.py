@@ -1,4 +1,5 @@
-"""「未解決の質問」: turns the voice bot did not answer, grouped by the nearest FAQ over a date range, with
+"""「未解決の質問」: turns the voice bot did not answer, grouped by the nearest FAQ (or, out of scope, by
+the office) over a date range, with
 masked examples only (the encrypted raw text is never shown) and a prefilled 「FAQを追加」 link."""
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def test_unresolved_questions_are_grouped_with_masked_examples(client: TestClien
         _call(s, cipher, "CA2", DAY + timedelta(hours=1), [
             ("transfer", "low_confidence", "JUMIN-013", "＜氏名＞です、温泉の税金<script>x</script>",
              "山田太郎です、温泉の税金<script>x</script>"),
-            ("miss", "out_of_scope", None, "犬の登録はどこですか", "犬の登録はどこですか"),
+            ("miss", "out_of_scope", "KOTEI-001", "犬の登録はどこですか", "犬の登録はどこですか"),
+            ("miss", "out_of_scope", None, "住民票を取りたい", "住民票を取りたい"),
             ("answer", "unsure_named", "KOTEI-001", None, "固定資産税は090-1234-5678の件"),  # not masked yet
             ("clarify", "close_candidates", "KOTEI-001", "固定の税金のこと", "固定の税金のこと"),
         ])
@@ -58,16 +60,18 @@ def test_unresolved_questions_are_grouped_with_masked_examples(client: TestClien
     page = client.get("/console/unresolved", params={"start": "2026-04-01", "end": "2026-04-30"})
     assert page.status_code == 200
     text = page.text
-    assert "2026-04-01 〜 2026-04-30（日本時間）: 6 件" in text
+    assert "2026-04-01 〜 2026-04-30（日本時間）: 7 件" in text
     groups = text.split('class="unresolved-group"')[1:]
-    assert len(groups) == 3
+    assert len(groups) == 4
     # largest group first: JUMIN-013 with 3 (two low-confidence turns and the 「わかりません」 after one)
     assert "JUMIN-013" in groups[0] and "<td>3</td>" in groups[0]
     assert "確信度が低い 2件" in groups[0] and "回答で解決しなかった 1件" in groups[0]
     assert "入湯税はどうやって納めますか" in groups[0] and "わかりません" not in groups[0]
     assert f"/console/faq/new?question={quote('入湯税はどうやって納めますか')}" in groups[0]
     assert "KOTEI-001" in groups[1] and "マスキング待ち 1 件" in groups[1] and "<td>2</td>" in groups[1]
-    assert "近いFAQなし" in groups[2] and "犬の登録はどこですか" in groups[2]
+    # out of scope: grouped by the office the matcher refers the subject to, not by an unrelated FAQ
+    assert "対象外（市民課の担当）" in groups[2] and "住民票を取りたい" in groups[2]
+    assert "対象外（環境課の担当）" in groups[3] and "犬の登録はどこですか" in groups[3]
     # masked text only, escaped; never the raw text or an answered question
     assert "山田太郎" not in text and "090-1234-5678" not in text and "住民税の納期は" not in text
     assert "<script>x" not in text and "&lt;script&gt;x" in text
