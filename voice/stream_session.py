@@ -302,11 +302,13 @@ class StreamSession:
         if leaves or self.config.reply_mode == "update":
             if not actions:
                 return  # the flow refused the event; keep listening
+            # Mark the hand-over before the REST call: Twilio may close this stream (Stop) as soon as it
+            # applies the update, before its response reaches us, and that Stop is not a hang-up.
+            self.handed_over = True
+            self.listen = None
             await self._update_call(actions, reply.seq)
             if timing is not None:
                 timing.reply_issued = time.monotonic()
-            self.handed_over = True
-            self.listen = None
             return
         texts = [a.text for a in actions if isinstance(a, Say)]
         listens = [a for a in actions if isinstance(a, Listen)]
