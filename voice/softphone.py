@@ -38,10 +38,8 @@ from core.users import Role
 from core.web.auth import StaffUser, optional_user, require_role
 from core.web.console import register_console_link
 from core.web.templates import add_template_dir, render
-from voice import jobs as voice_jobs
 from voice.asr.base import AsrEngine
 from voice.asr.errors import AsrError
-from voice.errors import CallNotFound, FlowError
 from voice.events import (
     Action,
     CallEvent,
@@ -68,7 +66,7 @@ from voice.media_protocol import (
     parse_message,
     serialize,
 )
-from voice.stream_runtime import StreamRuntime, stream_runtime
+from voice.stream_runtime import StreamRuntime, handle_call_event, stream_runtime
 from voice.stream_session import FlowReply, StreamSession
 from voice.tts import split_sentences
 from voice.wiring import VoiceRuntime, voice_runtime
@@ -213,12 +211,8 @@ async def softphone_socket(websocket: WebSocket) -> None:
         return
 
     async def handle(call_sid: str, event: CallEvent) -> FlowReply:
-        try:
-            handled = await asyncio.to_thread(rt.service.handle, call_sid, event)
-            await asyncio.to_thread(voice_jobs.mask_when_bot_is_done, handled)
-        except (CallNotFound, FlowError) as exc:
-            if not isinstance(event, HangUp):
-                log.warning("softphone event refused call=%s event=%s: %s", call_sid, type(event).__name__, exc)
+        handled = await handle_call_event(rt, call_sid, event, "softphone")
+        if handled is None:
             return FlowReply([])
         said = [a.text for a in handled.actions if isinstance(a, Say)]
         if said and not isinstance(event, HangUp):

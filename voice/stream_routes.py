@@ -20,11 +20,9 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, WebSocket, WebSocketDisconnect
 from twilio.request_validator import RequestValidator
 
-from voice import jobs as voice_jobs
 from voice.asr.errors import AsrError
 from voice.calls import Handled
-from voice.errors import CallNotFound, FlowError
-from voice.events import CallEvent, HangUp, Listen
+from voice.events import CallEvent, Listen
 from voice.media_protocol import (
     Dtmf,
     MarkReached,
@@ -36,7 +34,7 @@ from voice.media_protocol import (
     parse_message,
     serialize,
 )
-from voice.stream_runtime import StreamRuntime, stream_runtime
+from voice.stream_runtime import StreamRuntime, handle_call_event, stream_runtime
 from voice.stream_session import FlowReply, StreamSession
 from voice.stream_token import StreamTokenError
 from voice.stream_twiml import STREAM_PATH, listen_from_parameters
@@ -105,12 +103,8 @@ async def media_stream(websocket: WebSocket) -> None:
             await websocket.send_text(serialize(message))
 
     async def handle(call_sid: str, event: CallEvent) -> FlowReply:
-        try:
-            handled = await asyncio.to_thread(rt.service.handle, call_sid, event)
-            await asyncio.to_thread(voice_jobs.mask_when_bot_is_done, handled)
-        except (CallNotFound, FlowError) as exc:
-            if not isinstance(event, HangUp):
-                log.warning("stream event refused call=%s event=%s: %s", call_sid, type(event).__name__, exc)
+        handled = await handle_call_event(rt, call_sid, event, "stream")
+        if handled is None:
             return FlowReply([])
         log.info("stream event call=%s seq=%s event=%s state=%s", call_sid, handled.seq, type(event).__name__,
                  handled.state.value)

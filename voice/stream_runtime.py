@@ -18,10 +18,13 @@ from typing import Any
 from twilio.twiml.voice_response import VoiceResponse
 
 from core.settings import Settings
+from voice import jobs as voice_jobs
 from voice.asr.base import AsrEngine
 from voice.asr.factory import build_asr_engine
+from voice.calls import Handled
 from voice.endpointing import EndpointingConfig
-from voice.events import Action, Enqueue, Hangup, Listen, Say, Transfer
+from voice.errors import CallNotFound, FlowError
+from voice.events import Action, CallEvent, Enqueue, HangUp, Hangup, Listen, Say, Transfer
 from voice.media_protocol import OutboundMessage, Start
 from voice.stream_session import EventHandler, StreamConfig, StreamSession, TurnTiming
 from voice.stream_token import StreamTokens
@@ -33,6 +36,22 @@ from voice.wiring import VoiceRuntime
 
 log = logging.getLogger("madoguchi.voice.stream")
 _lock = threading.Lock()
+
+
+async def handle_call_event(rt: VoiceRuntime, call_sid: str, event: CallEvent, path: str) -> Handled | None:
+    """One event of a streamed call (Media Stream or softphone) into the call flow, off the event loop.
+
+    Queues the after-call masking once the bot is done with the call. Returns None when the flow refused
+    the event (logged; a hang-up of a call that already ended is expected and not worth a warning).
+    """
+    try:
+        handled = await asyncio.to_thread(rt.service.handle, call_sid, event)
+    except (CallNotFound, FlowError) as exc:
+        if not isinstance(event, HangUp):
+            log.warning("%s event refused call=%s event=%s: %s", path, call_sid, type(event).__name__, exc)
+        return None
+    await asyncio.to_thread(voice_jobs.mask_when_bot_is_done, handled)
+    return handled
 
 
 class StreamRuntime:
