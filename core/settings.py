@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     # which windows serve each intent of the Rasa model (edit together with windows_path)
     needs_path: Path = PROJECT_ROOT / "routing" / "data" / "needs.yaml"
     rasa_timeout_seconds: float = 10.0
+    # days the chat analytics keep unclear questions (masked text only); the daily counts stay
+    routing_analytics_retention_days: int = 90
 
     @model_validator(mode="after")
     def _defaults_and_production_guard(self) -> Settings:

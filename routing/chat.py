@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from routing.conversations import ConversationStore, MaskedTurn
+from routing.conversations import ChatAnalytics, Conversation, ConversationStore, MaskedTurn
 from routing.decision import Router
 from routing.rasa_client import BotButton, RasaClient
 from routing.windows import ConsultationWindow, WindowsDirectory
@@ -63,24 +63,31 @@ class ChatService:
         directory: WindowsDirectory,
         masker: Masker,
         store: ConversationStore,
+        analytics: ChatAnalytics | None = None,
     ) -> None:
         self._router = router
         self._client = client
         self._directory = directory
         self._mask = masker
         self._store = store
+        self._analytics = analytics
 
     def handle(self, session_id: str, raw_text: str) -> ChatReply:
         masked = self._mask(raw_text)
         # From here on only the masked text exists: it is what Rasa sees and what is stored.
         decision = self._router.decide(masked.text)
         bot_messages = self._client.message(session_id, masked.text)
-        self._store.add_turn(
-            session_id,
-            MaskedTurn(masked.text, decision.intent, decision.windows, decision.crisis),
-            clarifying=decision.needs_clarification,
-            out_of_scope=decision.out_of_scope,
+        turn = MaskedTurn(masked.text, decision.intent, decision.windows, decision.crisis)
+        conversation = self._store.add_turn(
+            session_id, turn, clarifying=decision.needs_clarification, out_of_scope=decision.out_of_scope
         )
+        if self._analytics is not None:
+            self._analytics.record_turn(
+                turn,
+                new_conversation=len(conversation.turns) == 1,
+                clarifying=decision.needs_clarification,
+                out_of_scope=decision.out_of_scope,
+            )
         texts = [m.text for m in bot_messages if m.text]
         buttons = tuple(b for m in bot_messages for b in m.buttons)
         if decision.crisis:
@@ -93,3 +100,21 @@ class ChatService:
             crisis_lines=tuple(WindowCard.of(self._directory[w]) for w in decision.crisis_lines),
             notices=(PII_NOTICE,) if masked.found_personal_information else (),
         )
+
+    def feedback(self, session_id: str, helpful: bool) -> bool:
+        """役に立った / 役に立たなかった, once per conversation; False when the session is unknown or has
+        already answered."""
+        if not self._store.record_feedback(session_id, helpful):
+            return False
+        if self._analytics is not None:
+            conversation = self._store.get(session_id)
+            self._analytics.record_feedback(helpful, None if helpful else last_question(conversation))
+        return True
+
+
+def last_question(conversation: Conversation | None) -> MaskedTurn | None:
+    """The resident's last typed message (a quick-reply button sends its ``/intent`` payload instead)."""
+    if conversation is None:
+        return None
+    typed = [turn for turn in conversation.turns if not turn.masked_text.startswith("/")]
+    return typed[-1] if typed else None

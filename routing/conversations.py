@@ -1,4 +1,8 @@
-"""Chat sessions that expire, holding only masked text, and analytics without personal data."""
+"""Chat sessions that expire, holding only masked text, and analytics without personal data.
+
+The lasting counts are written through a ``ChatAnalytics`` (``routing.analytics_store`` keeps them in the
+database); the store's own counters cover this process since it started.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,16 @@ class Conversation:
     feedback: str | None = None  # "helpful" | "not_helpful"
 
 
+class ChatAnalytics(Protocol):
+    """Records what happened in a chat, without personal data. Implementations never raise: a failed
+    write must not fail a resident's request."""
+
+    def record_turn(self, turn: MaskedTurn, *, new_conversation: bool, clarifying: bool,
+                    out_of_scope: bool) -> None: ...
+
+    def record_feedback(self, helpful: bool, question: MaskedTurn | None) -> None: ...
+
+
 @dataclass(frozen=True)
 class RoutingAnalytics:
     conversations: int
@@ -39,7 +54,8 @@ class RoutingAnalytics:
 
 
 class ConversationStore:
-    """In-process store; a session ends ``ttl_seconds`` after its last message (counts survive it)."""
+    """In-process store; a session ends ``ttl_seconds`` after its last message (counts survive it, until the
+    process ends)."""
 
     def __init__(self, ttl_seconds: float = 30 * 60, clock: Callable[[], float] = time.monotonic) -> None:
         self._ttl = ttl_seconds

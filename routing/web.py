@@ -1,8 +1,8 @@
 """The chat gateway (HTTP edge): residents' widget API, the widget script, a demo page, analytics.
 
 Routes: POST /api/routing/chat, POST /api/routing/feedback, GET /routing/widget.js, GET /routing/demo,
-GET /api/routing/analytics (staff). Personal information is masked before anything is logged,
-stored or forwarded to Rasa.
+GET /api/routing/analytics (staff), and the console's analytics page (``routing.analytics_console``).
+Personal information is masked before anything is logged, stored or forwarded to Rasa.
 """
 
 from __future__ import annotations
@@ -13,20 +13,25 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
+from core.clock import utcnow
 from core.settings import Settings
 from core.users import Role
 from core.web.auth import StaffUser, require_role
 from core.web.csrf import csrf_exempt
-from core.web.deps import app_settings
+from core.web.deps import app_settings, db_session
 from core.web.ratelimit import Limit, RateLimiter
+from routing.analytics_console import router as console_router
+from routing.analytics_queries import period_analytics
+from routing.analytics_store import DatabaseAnalytics, tokyo_day
 from routing.chat import ChatReply, ChatService, Masker
 from routing.conversations import ConversationStore
 from routing.errors import RasaError
-from routing.wiring import RoutingConfig, build_routing
+from routing.wiring import HelpLine, RoutingConfig, build_routing
 
 STATIC = Path(__file__).parent / "static"
 MAX_MESSAGE_CHARS = 400
@@ -47,6 +52,7 @@ DEMO_CSP = (
 )
 
 router = APIRouter()
+router.include_router(console_router)
 _build_lock = threading.Lock()
 
 
@@ -76,10 +82,20 @@ def chat_service(request: Request, settings: Settings = Depends(app_settings)) -
                               settings.rasa_timeout_seconds)
             )
             store = ConversationStore()
-            service = ChatService(services.router, services.client, services.directory, masker, store)
+            # An app without a database (a bare gateway) keeps the in-process counts only.
+            sessions = getattr(state, "db_sessions", None)
+            analytics = DatabaseAnalytics(sessions, settings.routing_analytics_retention_days) if sessions else None
+            service = ChatService(services.router, services.client, services.directory, masker, store, analytics)
             state.routing_chat, state.routing_store, state.routing_masker = service, store, masker
-            state.routing_client = services.client
+            state.routing_client, state.routing_help_line = services.client, services.help_line
         return service
+
+
+def unavailable_message(help_line: HelpLine | None) -> str:
+    """The 503 text: the city's all-round window (or general line) from its own windows file."""
+    call = (f"急ぎの場合は{help_line.name}（{help_line.phone}、{help_line.hours}）へお電話ください。"
+            if help_line is not None else "")
+    return f"ただいま案内を表示できません。{call}命に関わるときは 110番・119番 へ。"
 
 
 def _limit(request: Request, session_id: str) -> None:
@@ -119,11 +135,8 @@ def chat(
     try:
         reply = service.handle(body.session_id, text)
     except RasaError as exc:
-        raise HTTPException(
-            503, "ただいま案内を表示できません。急ぎの場合は 24時間対応のみらいネット（000-0000-0010）へ"
-            "お電話ください。命に関わるときは 110番・119番 へ。",
-            headers=CORS,
-        ) from exc
+        help_line: HelpLine | None = getattr(request.app.state, "routing_help_line", None)
+        raise HTTPException(503, unavailable_message(help_line), headers=CORS) from exc
     return _public(reply)
 
 
@@ -133,16 +146,21 @@ def feedback(
     body: FeedbackRequest, request: Request, response: Response, service: ChatService = Depends(chat_service)
 ) -> dict[str, bool]:
     response.headers.update(CORS)
-    store: ConversationStore = request.app.state.routing_store
-    return {"recorded": store.record_feedback(body.session_id, body.helpful)}
+    return {"recorded": service.feedback(body.session_id, body.helpful)}
 
 
 @router.get("/api/routing/analytics")
-def analytics(request: Request, _user: StaffUser = Depends(require_role(Role.STAFF))) -> dict[str, Any]:
-    store: ConversationStore | None = getattr(request.app.state, "routing_store", None)
-    if store is None:
-        store = ConversationStore()
-    return dataclasses.asdict(store.analytics())
+def analytics(days: int = Query(30, ge=1, le=366), _user: StaffUser = Depends(require_role(Role.STAFF)),
+              session: Session = Depends(db_session)) -> dict[str, Any]:
+    """The last ``days`` Tokyo days from the database (counts only, no question text)."""
+    data = period_analytics(session, tokyo_day(utcnow()), days, max_questions=0)
+    totals = data.totals
+    return {
+        "first_day": data.first.isoformat(), "last_day": data.last.isoformat(),
+        "conversations": totals.conversations, "messages": totals.messages, "crisis_messages": totals.crisis,
+        "clarifying_questions": totals.clarifying, "out_of_scope": totals.out_of_scope,
+        "windows_recommended": dict(data.windows), "helpful": totals.helpful, "not_helpful": totals.not_helpful,
+    }
 
 
 @router.get("/routing/widget.js")

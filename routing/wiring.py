@@ -12,6 +12,8 @@ from routing.rasa_client import HttpRasaClient, RasaClient
 from routing.windows import NeedMap, WindowsDirectory
 
 NLU_DIR = Path(__file__).resolve().parent / "rasa" / "data" / "nlu"
+# The need whose first window takes anyone at any hour (needs.yaml: the resident asks for a person).
+HELP_NEED = "request_staff"
 
 
 @dataclass(frozen=True)
@@ -25,12 +27,32 @@ class RoutingConfig:
 
 
 @dataclass(frozen=True)
+class HelpLine:
+    """Where to phone when the chat cannot answer (the Rasa server is down)."""
+
+    name: str
+    phone: str
+    hours: str
+
+
+@dataclass(frozen=True)
 class RoutingServices:
     directory: WindowsDirectory
     needs: NeedMap
     crisis: CrisisDetector
     client: RasaClient
     router: Router
+
+    @property
+    def help_line(self) -> HelpLine | None:
+        """The first window of ``request_staff`` in the city's need map, else the city's general line."""
+        for window_id in self.needs.windows_by_need.get(HELP_NEED, ())[:1]:
+            window = self.directory[window_id]
+            return HelpLine(window.name, window.phone, window.hours)
+        general = self.directory.general_line
+        if general is not None and general.phone:
+            return HelpLine(general.name, general.phone, general.hours)
+        return None
 
 
 def build_routing(config: RoutingConfig, client: RasaClient | None = None) -> RoutingServices:
