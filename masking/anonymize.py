@@ -13,6 +13,7 @@ from masking.detection.labels import (
     BANK_ACCOUNT,
     DATE_OF_BIRTH,
     EMAIL_ADDRESS,
+    ID_NUMBER,
     INSURANCE_ID,
     LOCATION,
     MY_NUMBER,
@@ -35,6 +36,7 @@ PLACEHOLDER_NAMES: dict[str, str] = {
     INSURANCE_ID: "保険番号",
     EMAIL_ADDRESS: "メールアドレス",
     POSTAL_CODE: "郵便番号",
+    ID_NUMBER: "証明書番号",  # 在留カード, passport, licence, 住民票コード
 }
 
 

@@ -15,6 +15,8 @@ BANK_ACCOUNT = "BANK_ACCOUNT"
 INSURANCE_ID = "INSURANCE_ID"
 EMAIL_ADDRESS = "EMAIL_ADDRESS"
 POSTAL_CODE = "POSTAL_CODE"
+# Not in the evaluation label set: 在留カード, passport, driver's licence, 住民票コード (id_number.py).
+ID_NUMBER = "ID_NUMBER"
 
 ALL_LABELS = (
     PERSON,
@@ -28,11 +30,12 @@ ALL_LABELS = (
     INSURANCE_ID,
     EMAIL_ADDRESS,
     POSTAL_CODE,
+    ID_NUMBER,
 )
 
 # Identifiers that must never reach an LLM: the re-scan before summarization blocks on these.
 HIGH_RISK_LABELS: frozenset[str] = frozenset(
-    {PHONE_NUMBER, MY_NUMBER, BANK_ACCOUNT, INSURANCE_ID, EMAIL_ADDRESS, POSTAL_CODE}
+    {PHONE_NUMBER, MY_NUMBER, BANK_ACCOUNT, INSURANCE_ID, EMAIL_ADDRESS, POSTAL_CODE, ID_NUMBER}
 )
 
 

@@ -233,8 +233,22 @@ def _units(text: str) -> list[_Unit | tuple[int, int, str]]:
                 found.append(_Unit(start + i, start + i + 1, _Kind.DIGIT, digit, written=True))
             elif ch in KANJI_NUMBERS:
                 kind, value = KANJI_NUMBERS[ch]
+                if kind is _Kind.DIGIT and _in_place_name(token, i):
+                    continue  # 八幡, 二戸, 三条: a numeral inside a name, not a number
                 found.append(_Unit(start + i, start + i + 1, kind, value, written=False))
     return found
+
+
+_COUNTER_HEADS = frozenset("年月日歳才丁番号人回階万千百十円か箇ヶケカヵ週時分級割倍個枚本代度名件軒棟部泊食期次等区条")
+
+
+def _in_place_name(token: str, i: int) -> bool:
+    """A lone kanji digit glued to a following kanji that is no counter (八幡下, 二戸市)."""
+    nxt = token[i + 1 : i + 2]
+    prev = token[i - 1 : i] if i else ""
+    if not nxt or not ("一" <= nxt <= "龥") or nxt in KANJI_NUMBERS or nxt in _COUNTER_HEADS:
+        return False
+    return not (prev and (prev in KANJI_NUMBERS or _digit_value(prev) is not None or prev == "第"))
 
 
 def _gap_joins(text: str, end: int, start: int) -> bool:

@@ -104,6 +104,46 @@ MASKED = [
     ("今はひかり市母子生活支援施設にいます。", "LOCATION", "ひかり市母子生活支援施設"),
     ("寮はさくら寮です。", "LOCATION", "さくら寮"),
     ("・パート先 スーパーまるやす のシフト減", "ORGANIZATION_PERSONAL", "スーパーまるやす"),
+    # names: hiragana after a kinship word, hiragana full names, 4-kanji / ノ surnames, katakana
+    # given names, a name after an age, staff by section, 1-kanji staff, spoken self-introduction
+    ("相談者：姪のあかりのことで相談です。", "PERSON", "あかり"),
+    ("・次女 すみれ（４）保育園", "PERSON", "すみれ"),
+    ("相談者：こうの ますみです。", "PERSON", "こうの ますみ"),
+    ("相談者：武者小路 譲（52）", "PERSON", "武者小路 譲"),
+    ("対象：八ノ坪 ゆずは（9）", "PERSON", "八ノ坪 ゆずは"),
+    ("相談者：祖母の角 ヨネが入院しました。", "PERSON", "角 ヨネ"),
+    ("相談者：上は3歳の凪です。", "PERSON", "凪"),
+    ("相談員：高齢福祉課の堀です。", "PERSON", "堀"),
+    ("【相談記録】R7.3.1 来所 担当 泉", "PERSON", "泉"),
+    ("わたし は ファン ティ マイ です", "PERSON", "ファン ティ マイ"),
+    # ages in years and months
+    ("・三男（２歳５か月）", "AGE", "２歳５か月"),
+    # addresses: 郡 + 町村, 大字/字 with a bare lot number, particle-initial city, kanji numerals
+    ("実家は宮城県加美郡色麻町です。", "LOCATION", "宮城県加美郡色麻町"),
+    ("住所：色麻町大字四竈２０５番地", "LOCATION", "色麻町大字四竈２０５番地"),
+    ("住所 青森県五所川原市金木町字朝日山４２", "LOCATION", "青森県五所川原市金木町字朝日山４２"),
+    ("住所：はなみ市みどり野3丁目8番地6", "LOCATION", "はなみ市みどり野3丁目8番地6"),
+    ("住所 はなみ市本町２-４ リバーサイド本町２０５", "LOCATION", "はなみ市本町２-４ リバーサイド本町２０５"),
+    ("実家 は 大 町 字 川上 ご じゅう に です", "LOCATION", "大 町 字 川上 ご じゅう に"),
+    # facilities: a name after the kind, new kinds, 「…という施設」
+    ("今は介護付有料老人ホームやすらぎ苑にいます。", "LOCATION", "介護付有料老人ホームやすらぎ苑"),
+    ("いまはシェルターあおぞらに避難しています。", "LOCATION", "シェルターあおぞら"),
+    ("娘はメンタルクリニックこもれびに通院中。", "LOCATION", "メンタルクリニックこもれび"),
+    ("かかりつけは どんぐり小児科です。", "LOCATION", "どんぐり小児科"),
+    ("父 が あおい の 里 と いう 施設 に い ます", "LOCATION", "あおい の 里"),
+    # employers: the name after the industry word, a trailing （株）
+    ("相談者：かもめ水産加工で働いています。", "ORGANIZATION_PERSONAL", "かもめ水産加工"),
+    ("・前職 トーヨー物流東北（株） 雇止め", "ORGANIZATION_PERSONAL", "トーヨー物流東北（株）"),
+]
+
+# Identifiers with no evaluation label: masked as ID_NUMBER (placeholder 【証明書番号N】).
+ID_NUMBERS = [
+    ("在留カードの番号はKX20481736PQです。", "KX20481736PQ"),
+    ("在留カード ＳＴ１２３４５６７８ＡＢ", "ＳＴ１２３４５６７８ＡＢ"),
+    ("パスポート番号：MZ7730415", "MZ7730415"),
+    ("運転免許証の番号は 4410 9823 5567 です", "4410 9823 5567"),
+    ("運転免許証番号 983205673214", "983205673214"),  # passes the My Number check digit: still a licence
+    ("住民票コード：40581726394", "40581726394"),
 ]
 
 NOT_MASKED = [
@@ -123,6 +163,22 @@ NOT_MASKED = [
     ("相談者：から退寮を求められています。", "退寮"),
     ("母 さん の ご 様子 は", "さん の ご"),
     ("相談員：法テラスの無料相談は30分です。", "30分"),
+    # new rules' hard negatives
+    ("・1歳6か月健診 未受診", "1歳6か月健診"),
+    ("いっ さい ろっ かげつ 健診 の 案内", "いっ さい ろっ かげつ 健診"),
+    ("ななじゅう 代 です けど", "ななじゅう 代"),
+    ("相談者：父のことなんですが。", "ことなん"),
+    ("相談員：お母様はおいくつですか。", "おいくつ"),
+    ("相談者：夫はいません。", "いません"),
+    ("相談者：3歳の誕生日です。", "誕生日"),
+    ("寮 に 住ん で い ます か", "寮"),
+    ("・アルバイト先：居酒屋まる 閉店", "アル"),
+    ("相談者：はい そうです。", "はい そう"),
+    ("・シェルター入所希望", "入所希望"),
+    ("・丸一建設勤務", "勤務"),
+    ("・社員寮から退寮を求められた", "退寮"),
+    ("品番 AB1234567 の部品", "AB1234567"),  # passport shape without a passport cue
+    ("電話は03-1234-5678です。住民票の写しを取りました。", "住民票"),
 ]
 
 
@@ -143,6 +199,29 @@ def test_masked(detector: PiiDetector, text: str, label: str, surface: str) -> N
 @pytest.mark.parametrize(("text", "surface"), NOT_MASKED)
 def test_hard_negatives(detector: PiiDetector, text: str, surface: str) -> None:
     assert _masked(detector, text, surface) == set()
+
+
+@pytest.mark.parametrize(("text", "surface"), ID_NUMBERS)
+def test_other_identifiers_are_masked_as_id_number(detector: PiiDetector, text: str, surface: str) -> None:
+    start = text.index(surface)
+    spans = [s for s in detector.detect(text) if s.start <= start < s.end]
+    assert [(s.label, text[s.start : s.end]) for s in spans] == [("ID_NUMBER", surface)]
+
+
+def test_id_number_has_a_placeholder_and_is_high_risk() -> None:
+    from masking.anonymize import PLACEHOLDER_NAMES
+    from masking.detection import ALL_LABELS, HIGH_RISK_LABELS
+
+    assert "ID_NUMBER" in ALL_LABELS and "ID_NUMBER" in HIGH_RISK_LABELS
+    assert PLACEHOLDER_NAMES["ID_NUMBER"] == "証明書番号"
+
+
+def test_kanji_numeral_inside_a_place_name_stays_text() -> None:
+    from masking.detection.numerals import normalize
+
+    assert normalize("二戸市福岡字八幡下７７").text == "二戸市福岡字八幡下77"
+    assert normalize("坂田二丁目11番地").text == "坂田2丁目11番地"
+    assert normalize("八十七歳").text == "87歳"
 
 
 def test_honorific_is_outside_the_name(detector: PiiDetector) -> None:

@@ -15,6 +15,7 @@ from masking.detection.recognizers.email import EmailRecognizer
 from masking.detection.recognizers.employer import EmployerRecognizer
 from masking.detection.recognizers.facility import FacilityRecognizer
 from masking.detection.recognizers.ginza_ner import ginza_ner_recognizer
+from masking.detection.recognizers.id_number import IdNumberRecognizer
 from masking.detection.recognizers.insurance import InsuranceRecognizer
 from masking.detection.recognizers.my_number import MyNumberRecognizer
 from masking.detection.recognizers.person import PersonRecognizer
@@ -28,6 +29,7 @@ RECOGNIZERS: dict[str, Callable[[], EntityRecognizer]] = {
     "email": EmailRecognizer,
     "bank_account": BankAccountRecognizer,
     "insurance": InsuranceRecognizer,
+    "id_number": IdNumberRecognizer,
     "birth_date": BirthDateRecognizer,
     "age": AgeRecognizer,
     "address": AddressRecognizer,

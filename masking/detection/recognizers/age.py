@@ -19,6 +19,10 @@ _YEARS = re.compile(rf"(?<![\d.．/])(?P<n>\d{{1,3}}){_S}(?:歳|才)(?!{_S}(?:�
 _INFANT = re.compile(
     rf"(?P<lead>生後{_S})?(?<![\d.．/])(?P<n>\d{{1,2}}){_S}(?:か|カ|ヵ|ヶ|ケ|箇)月(?!{_S}(?:児|健診|検診|分|前|以上|滞納))"
 )
+# 「１歳２か月」: an infant's age in years and months, one span (1歳6か月健診 is a check-up).
+_YEARS_MONTHS = re.compile(
+    rf"(?<![\d.．/])\d{{1,2}}{_S}(?:歳|才){_S}\d{{1,2}}{_S}(?:か|カ|ヵ|ヶ|ケ)月(?!{_S}(?:児|健診|検診|分|前|以上|滞納))"
+)
 _BRACKETED = re.compile(
     r"[（(](?:[^（）()\n\d]{1,4}[・、,，\s])?(?P<n>\d{1,3}(?:[ \u3000]*(?:か|カ|ヵ|ヶ|ケ)月)?)[）)]"
 )
@@ -38,6 +42,8 @@ class AgeRecognizer(JaRecognizer):
         for m in _YEARS.finditer(t):
             if int(m.group("n")) <= 120:
                 yield self.result(AGE, *norm.to_original(m.start(), m.end()), 0.9)
+        for m in _YEARS_MONTHS.finditer(t):
+            yield self.result(AGE, *norm.to_original(m.start(), m.end()), 0.9)
         for m in _INFANT.finditer(t):
             start, end = norm.to_original(m.start(), m.end())
             question = before(text, start, lines=1, limit=60)

@@ -57,8 +57,29 @@ INDUSTRY_SUFFIXES = (
     "塗装",
     "工房",
     "製麺",
+    "精密",
+    "加工",
+    "冷凍",
+    "設備",
+    "物産",
+    "電子",
+    "技研",
+    "機械",
+    "化学",
+    "商会",
+    "倉庫",
+    "（株）",
+    "(株)",
+    "㈱",
+    "（有）",
+    "(有)",
+    "㈲",
 )
-_SUFFIX = re.compile("|".join(INDUSTRY_SUFFIXES))
+_SUFFIX = re.compile("|".join(map(re.escape, INDUSTRY_SUFFIXES)))
+# 「みなと水産加工」: the name goes on a little after the industry word.
+_SUFFIX_TAIL = re.compile(r"[一-龥々ァ-ヺー]{1,4}?(?=[にでをがはへとの、。\s（(]|です|$)")
+_NOT_TAILS = tuple("勤務 勤め 退職 入社 就職 社員 時代 在籍 解雇 雇止 倒産 関係 以外 現場 工場 の".split())
+_NAME_CHAR = re.compile(r"[ァ-ヺー一-龥々ぁ-ゖA-Za-zＡ-Ｚａ-ｚ]")
 _LABELLED = re.compile(
     r"(?:勤務先|勤め先|職場|実習先|就職先|会社名|パート先|バイト先|アルバイト先)"
     r"(?:[ \u3000]*[：:][ \u3000]*|[ \u3000]+)(?P<v>[^\s、。（(）)]{2,16})"
@@ -75,11 +96,18 @@ class EmployerRecognizer(JaRecognizer):
 
     def find(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[RecognizerResult]:
         doc = nlp_artifacts.tokens if nlp_artifacts is not None else None
-        spans: list[tuple[int, int]] = [(m.start(), m.end()) for m in _FORM_FIRST.finditer(text)]
+        spans: list[tuple[int, int]] = [
+            (m.start(), m.end())
+            for m in _FORM_FIRST.finditer(text)
+            if not (m.start() and _NAME_CHAR.match(text[m.start() - 1]))  # 「北関東（株）」: the form ends the name
+        ]
         for m in _SUFFIX.finditer(text):
             start = phrase_start(text, m.start(), doc)
             if start < m.start():
-                spans.append((start, m.end()))
+                tail = _SUFFIX_TAIL.match(text, m.end())
+                if tail and tail.group().startswith(_NOT_TAILS):
+                    tail = None
+                spans.append((start, tail.end() if tail and not m.group().endswith(("）", ")")) else m.end()))
         for pattern in (_LABELLED, _WORKS_AT):
             spans.extend((m.start("v"), m.end("v")) for m in pattern.finditer(text))
         for start, end in spans:

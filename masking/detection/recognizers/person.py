@@ -31,8 +31,14 @@ _KANJI = r"[一-龥々〆ヶ]"
 _KATA = r"[ァ-ヺー]"
 _HIRA = r"[ぁ-ゖー]"
 # A written full name: 姓 (kanji) + space + 名 (kanji, katakana or hiragana), or a katakana name with ・.
-_FULL = rf"{_KANJI}{{1,3}}[ \u3000](?:{_KANJI}{{1,3}}|{_KATA}{{1,4}}{_KANJI}?|{_HIRA}{{2,4}}{_KANJI}?)"
-_NAME = rf"(?:{_FULL}|{_KATA}{{2,6}}(?:・{_KATA}{{1,6}}){{1,3}}|{_KANJI}{{1,4}}|{_KATA}{{2,6}}|{_HIRA}{{2,5}}?)"
+# A surname may be 4 kanji (勅使河原) or hold ノ/ヶ between kanji (一ノ瀬, 八ヶ代).
+_SURNAME = rf"{_KANJI}(?:[ノヶケ]?{_KANJI}){{0,3}}"
+_FULL = rf"{_SURNAME}[ \u3000](?:{_KANJI}{{1,3}}|{_KATA}{{1,4}}{_KANJI}?|{_HIRA}{{2,4}}{_KANJI}?)"
+# A typed full name in hiragana (ほしの あかね): only after a boundary, never glued to a word.
+_HIRA_PAIR = r"[ぁ-ゖ]{2,5}[ \u3000][ぁ-ゖ]{2,4}"
+_HIRA_FULL = rf"(?<![ぁ-ゖー]){_HIRA_PAIR}"
+_HIRA_NAME = rf"{_HIRA_FULL}(?=です|と申|[（(、。]|さん|様|[ \u3000]*$)"
+_NAME = rf"(?:{_FULL}|{_HIRA_NAME}|{_KATA}{{2,6}}(?:・{_KATA}{{1,6}}){{1,3}}|{_KANJI}{{1,4}}|{_KATA}{{2,6}}|{_HIRA}{{2,5}}?)"  # noqa: E501 (a regex reads better whole)
 _END = r"(?=です|でした|で|と申します|といいます|っていいます|って言います|さん|様|さま|くん|ちゃん|、|。|，|（|\(|が|から|は|の|と|も|に|を|[ \u3000]|$|\n|）|\))"  # noqa: E501 (a regex reads better whole)
 _LEFT = r"(?<![一-龥々ァ-ヺー0-9０-９])"
 _SPACE_NAME = re.compile(rf"{_LEFT}(?P<n>{_FULL}){_END}")
@@ -48,7 +54,7 @@ _ROLE_NAME = re.compile(
 )
 _STAFF = "|".join(map(re.escape, STAFF_ROLES))
 _STAFF_NAME = re.compile(
-    rf"(?:{_STAFF})(?:[：:]|[ \u3000])?(?:(?:{_STAFF}|医師)[ \u3000]?)?(?P<n>{_KANJI}{{2,4}})(?=[ \u3000]*(?:$|\n|）|\)|、))",  # noqa: E501 (a regex reads better whole)
+    rf"(?:{_STAFF})(?:[：:]|[ \u3000])?(?:(?:{_STAFF}|医師)[ \u3000]?)?(?P<n>{_SURNAME})(?=[ \u3000]*(?:$|\n|）|\)|、))",  # noqa: E501 (a regex reads better whole)
     re.MULTILINE,
 )
 _SELF = re.compile(rf"{_LEFT}(?P<n>{_NAME})(?:と申します|といいます|っていいます|って言います|と言います)")
@@ -69,6 +75,29 @@ _NAMED = re.compile(rf"名前は(?P<n>{_NAME})(?=です|と申します|とい�
 _KUN = re.compile(rf"{_LEFT}(?P<n>{_KANJI}{{1,4}})くん")
 _STRONG_AFTER = re.compile(r"^(?:です|と申します|といいます|さん|様|さま|くん|（|\(|、)")
 _TAG_PERSON = "名詞-固有名詞-人名"
+# After a kinship word, a hiragana name (娘のみのりのことで, 長女 ここな（7）, 孫のいずみ かおるです).
+_KIN_HIRA = re.compile(
+    rf"(?<![一-龥々ァ-ヺー])(?:{_KIN})(?:の|は|・|[ \u3000])[ \u3000]?(?P<n>{_HIRA_PAIR}|{_HIRA}{{2,5}}?)"
+    r"(?=のこと|です|と申|[（(、。]|さん|ちゃん|くん|が[、\s]|[ \u3000]*$)",
+    re.MULTILINE,
+)
+# 「5歳のゆいと、生後10か月の蒼です」: a name right after an age and の.
+_AGE_NAME = re.compile(
+    rf"(?:\d|[０-９一二三四五六七八九十])(?:歳|才|か月|ヶ月|カ月)の(?P<n>{_KANJI}{{1,3}}|{_KATA}{{2,6}}|{_HIRA}{{2,5}}?)"
+    r"(?=です|と[、，]|と(?:申|いい)|が|は|、|。|（|\()"
+)
+_AGE_NAME_STOP = frozenset(
+    "子 時 頃 娘 孫 男 女 方 母 父 兄 姉 弟 妹 者 人 春 夏 秋 冬 年 頭 体 病 誕生日 こと とき ころ".split()
+)
+# 「生活支援課の東海林です」「子ども家庭相談の林です」: staff introduce themselves by section.
+_SECTION_NAME = re.compile(
+    rf"(?:課|係|室|センター|窓口|相談|包括|事務所|支所)の(?P<n>{_KANJI}{{1,4}})(?=です|と申します|でございます)"
+)
+# 「相談者：こうの ますみです。」: a typed hiragana full name before です/さん/（.
+_HIRA_SPACE_NAME = re.compile(
+    rf"(?:(?<=[：:、。「（(\n])|^)(?:はい、?|私は|わたしは)?(?P<n>{_HIRA_PAIR})(?=です|と申|さん|様|（|\()",
+    re.MULTILINE,
+)
 _TYPED_PATTERNS = (
     (_SPACE_NAME, 0.75),
     (_KIN_NAME, 0.7),
@@ -81,8 +110,16 @@ _TYPED_PATTERNS = (
     (_KUN, 0.8),
     (_OF_NAME, 0.7),
     (_HELLO, 0.7),
+    (_KIN_HIRA, 0.8),  # STRONG: Sudachi tags unknown hiragana names as anything
+    (_SECTION_NAME, 0.8),
+    (_HIRA_SPACE_NAME, 0.8),
 )
 STRONG = 0.8  # contexts that name someone for sure: Sudachi need not know the name (陽向, 結衣)
+_FORMAL_NOUNS = ("こと", "もの", "ところ", "ため", "はず", "つもり", "ほう", "よう", "みんな", "ひとり", "ふたり")
+_QUESTION_WORDS = frozenset({"おいくつ", "いくつ", "どなた", "どちら", "どこ", "なに", "なん", "いつ", "だれ", "どう"})
+_PLACE_ENDINGS = tuple("店 社 局 課 署 所 院 園 校 駅 館".split())  # not 村/町: 今村, 大町
+_HIRAGANA_NOT_NAME = ("動詞", "形容詞", "形状詞", "接続詞", "感動詞")  # not 副詞: こうの → こう/の
+_KIN_BEFORE = re.compile(rf"(?:{_KIN})(?:の|は|が|・)?[ \u3000]?$")
 _TRAILING = re.compile(r"(?:様|さま|さん|くん|ちゃん|先生|医師|氏|です|でした)+$")
 _NOT_NAME_TAGS = ("名詞-普通名詞-サ変", "動詞", "形容詞", "助", "代名詞", "副詞", "接続詞", "感動詞")
 
@@ -99,6 +136,12 @@ class PersonRecognizer(JaRecognizer):
                 for m in pattern.finditer(text):
                     if not spaced_style(_line_at(text, m.start("n"))):
                         found.append((m.start("n"), m.end("n"), score))
+            for m in _AGE_NAME.finditer(text):
+                name = m.group("n")
+                if name not in _AGE_NAME_STOP and not spaced_style(_line_at(text, m.start("n"))):
+                    # one kanji (蒼, 凛) is a name here; a longer common noun (検診) must be a known name
+                    score = STRONG if len(name) == 1 or not re.match(_KANJI, name) else 0.7
+                    found.append((m.start("n"), m.end("n"), score))
             if doc is not None:
                 found.extend(self._tagged(doc))  # recall backstop; its one dev FP is 北浜(支店)
         found.extend(self._answers(text, spoken))
@@ -124,13 +167,25 @@ class PersonRecognizer(JaRecognizer):
         tokens = tokens_in(doc, start, start + len(first))
         if not tokens:
             return True
-        if all(t.tag_.startswith(_NOT_NAME_TAGS) or "副詞可能" in t.tag_ for t in tokens):
+        if first.startswith(_FORMAL_NOUNS) or first in _QUESTION_WORDS:
+            return False  # 「父のことなんですが」「お母様はおいくつですか」
+        if " " in surface and any(part in FUNCTION_WORDS for part in surface.split()):
+            return False  # 「はい そうです」
+        if " " in surface and first.endswith(_PLACE_ENDINGS):
+            return False  # 「北浜支店 普通」: a branch, not a four-kanji surname
+        if re.fullmatch(_HIRA + "+", first) and not strict:
+            # Sudachi splits unknown hiragana names into anything (ここな → ここ/な); only a verb or
+            # an adjective in it says 「いません」「げんき」 is not a name.
+            if any(t.tag_.startswith(_HIRAGANA_NOT_NAME) for t in tokens):
+                return False
+        elif all(t.tag_.startswith(_NOT_NAME_TAGS) or "副詞可能" in t.tag_ for t in tokens):
             return False  # 「電話 匿名」「本当」: a common noun or verb before さん/です
         if " " in surface:
             # 「本店 普通」 has the shape of 「森 颯太」: two common nouns are a name only before です/さん/（.
             every = [t for t in tokens_in(doc, start, start + len(surface)) if not t.text.isspace()]
             common = all(not t.tag_.startswith("名詞-固有名詞") for t in every)
-            return not common or bool(_STRONG_AFTER.match(text[start + len(surface) :]))
+            kin_before = _KIN_BEFORE.search(text, max(0, start - 8), start)
+            return not common or bool(_STRONG_AFTER.match(text[start + len(surface) :])) or bool(kin_before)
         if not strict:
             return True
         if re.search(_KANJI, surface):
@@ -229,6 +284,14 @@ class PersonRecognizer(JaRecognizer):
                         )
                         if j < k and (lead == "もしもし" or kin_lead or (lead == "の" and j > 1)):
                             yield offset + positions[j], offset + positions[k] - 1, 0.7
+                        # 「わたし は グエン ヴァン トゥアン です」: a self-introduction, kana words only
+                        j = k
+                        while j > 0 and k - j < 4 and re.fullmatch(r"[ぁ-ゖ]{2,5}|[ァ-ヺー]{2,8}", words[j - 1]):
+                            if words[j - 1] in FUNCTION_WORDS or words[j - 1] in NOT_NAMES:
+                                break
+                            j -= 1
+                        if j < k and j > 1 and words[j - 1] == "は" and words[j - 2] in _SELF_WORDS:
+                            yield offset + positions[j], offset + positions[k] - 1, 0.75
             offset += len(line) + 1
 
     @staticmethod
@@ -244,6 +307,7 @@ class PersonRecognizer(JaRecognizer):
                 t.tag_.startswith(_TAG_PERSON)
                 and re.search(r"[一-龥ァ-ヺ]", t.text)
                 and not re.fullmatch(_HIRA + "+", t.text)
+                and not _inside_katakana_word(text, t.idx, t.idx + len(t.text))
             ):
                 j = i
                 while (
@@ -261,11 +325,19 @@ class PersonRecognizer(JaRecognizer):
 
 
 _SPOKEN_KIN = frozenset({*KIN_WORDS, "母親", "父親", "子ども", "むすめ", "むすこ", "はは", "ちち", "おっと", "つま"})
+_SELF_WORDS = frozenset({"わたし", "私", "僕", "ぼく", "あたし", "うち"})
 _SPOKEN_WORD = re.compile(r"^[ぁ-ゖァ-ヺー一-龥々]+$")
 # Words that end a spoken name (a name's own syllables may look like い or だ, so this list is short).
 _NAME_STOPS = frozenset(
     {"です", "で", "と", "さん", "は", "が", "を", "に", "の", "も", "って", "という", "と申します"}
 )
+
+
+def _inside_katakana_word(text: str, start: int, end: int) -> bool:
+    """「アル」 of 「アルバイト」: a katakana token glued to more katakana is a piece of a word."""
+    if not re.fullmatch(_KATA + "+", text[start:end]):
+        return False
+    return bool(re.match(_KATA, text[end : end + 1]) or re.match(_KATA, text[start - 1 : start] if start else ""))
 
 
 def _line_at(text: str, pos: int) -> str:
