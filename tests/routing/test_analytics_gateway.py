@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -45,10 +46,10 @@ def every_value(database_url: str) -> Iterator[tuple[str, str, str]]:
         engine.dispose()
 
 
-def chat(client: TestClient, session_id: str, message: str) -> dict:  # type: ignore[type-arg]
+def chat(client: TestClient, session_id: str, message: str) -> dict[str, Any]:
     response = client.post("/api/routing/chat", json={"session_id": session_id, "message": message})
     assert response.status_code == 200, response.text
-    body: dict = response.json()  # type: ignore[type-arg]
+    body: dict[str, Any] = response.json()
     return body
 
 
