@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from routing.crisis import BOOSTED_KINDS, WINDOW_BY_KIND, CrisisAssessment, CrisisDetector, CrisisKind
+from routing.crisis import ALWAYS, BOOSTED_KINDS, WINDOW_BY_KIND, CrisisAssessment, CrisisDetector, CrisisKind
 from routing.lexical import LexicalRanker
 from routing.rasa_client import IntentScore, NluResult, RasaClient
 from routing.windows import NeedMap
@@ -36,9 +36,17 @@ class RankingPolicy:
     conversation_confidence: float = 0.5
     # score added to the window that serves a detected crisis kind (suicide → mental health, DV → DV center)
     crisis_boost: float = 0.5
-    # weight of the lexical ranker's need distribution added to DIET's confidence (0: DIET alone);
+    # weight of the lexical ranker's need distribution added to the Rasa classifier's confidence
+    # (0: the classifier alone);
     # calibrated on held-out training examples (routing/rasa/tools/calibrate_lexical.py), not on dev
     lexical_weight: float = 0.75
+    # "not a welfare question" only when the classifier is this sure; below it a welfare need that
+    # comes second is still offered (telling a resident with a real worry to call the general line
+    # costs more than showing windows to someone who asked about garbage)
+    out_of_scope_confidence: float = 0.2
+    # in a crisis the emergency numbers (110/119) are already shown above everything else: the
+    # window cards then carry the welfare windows that help next, not the same numbers again
+    emergency_windows: tuple[str, ...] = ALWAYS
 
 
 class Router:
@@ -69,12 +77,19 @@ class Router:
         nlu: NluResult,
         lexical: Mapping[str, float] | None = None,
     ) -> RoutingDecision:
-        """Pure: crisis first; out-of-scope and conversation decided by DIET's top intent alone; the
-        windows ranked by DIET's confidence plus lexical_weight × the lexical ranker's need scores."""
+        """Pure: crisis first; out-of-scope and conversation decided by the classifier's top intent alone; the
+        windows ranked by the classifier's confidence plus lexical_weight × the lexical ranker's need scores."""
         ranking = [score for score in nlu.ranking if score.name != FALLBACK_INTENT]
         top = ranking[0] if ranking else None
         top_name = top.name if top else None
-        out_of_scope = top_name in self._needs.out_of_scope and not assessment.is_crisis
+        out_of_scope = (
+            top is not None
+            and top.name in self._needs.out_of_scope
+            and top.confidence >= self._policy.out_of_scope_confidence
+            and not assessment.is_crisis
+        )
+        if top is not None and top.name in self._needs.out_of_scope and not out_of_scope:
+            ranking = ranking[1:]
         conversational = (
             top is not None
             and top.name not in self._needs.windows_by_need
@@ -102,7 +117,8 @@ class Router:
         weight = self._policy.lexical_weight
         if not lexical or not weight:
             return ranking
-        # (DIET + w × lexical) / (1 + w): the same 0–1 scale as DIET alone, so the crisis boost keeps its strength
+        # (classifier + w × lexical) / (1 + w): the same 0–1 scale as the classifier alone, so the crisis
+        # boost keeps its strength
         blended = {score.name: score.confidence for score in ranking}
         for need in self._needs.windows_by_need:
             if need in lexical:
@@ -122,6 +138,9 @@ class Router:
                 scores[window_id] = scores.get(window_id, 0.0) + weight
         if not scores:
             return []
+        if assessment.is_crisis:
+            welfare = {w: s for w, s in scores.items() if w not in self._policy.emergency_windows}
+            scores = welfare or scores
         best = max(scores.values())
         ordered = sorted(scores.items(), key=lambda item: -item[1])
         return [w for w, s in ordered if s >= best * self._policy.relative_floor][: self._policy.max_windows]

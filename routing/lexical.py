@@ -1,9 +1,10 @@
 """A second, lexical opinion on the need: TF-IDF nearest neighbours over the Rasa NLU training examples.
 
-DIET's softmax is very peaked, so its 2nd and 3rd intents carry little information. This ranker scores
+A nearest-neighbour view complements the Rasa classifier's linear one (it was added when DIET's very peaked
+softmax left the 2nd and 3rd intents with little information). This ranker scores
 every intent by the cosine similarity of the message to that intent's closest training examples
 (features: SudachiPy normalized forms + character 2–3-grams, TF-IDF, L2-normalized; numpy only) and turns
-the scores into a distribution with a temperature. The router blends it with DIET's ranking.
+the scores into a distribution with a temperature. The router blends it with the Rasa classifier's ranking.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ class RoutingConfig:
     windows_path: Path
     needs_path: Path
     rasa_timeout_seconds: float = 10.0
-    # the Rasa NLU training files the lexical ranker is built from (None: DIET's ranking alone)
+    # the Rasa NLU training files the lexical ranker is built from (None: the Rasa classifier's ranking alone)
     nlu_dir: Path | None = NLU_DIR
 
 

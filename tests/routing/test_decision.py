@@ -91,3 +91,27 @@ def test_partner_violence_lifts_the_dv_center(router: Router, crisis_detector: C
     decision = router.combine(crisis_detector.assess("夫に殴られている"), nlu(("child_welfare", 0.4)))
     assert decision.windows[0] == "dv-center"
     assert {"dv-soudan-plus", "police-110"} <= set(decision.crisis_lines)
+
+
+def test_an_unsure_out_of_scope_still_offers_the_welfare_need(router: Router, crisis_detector: CrisisDetector) -> None:
+    # the classifier barely prefers "out of scope" over a welfare need: the resident still sees windows
+    unsure = router.combine(
+        crisis_detector.assess("施設のこと"), nlu(("out_of_scope", 0.15), ("elderly_care", 0.12), ("school", 0.05))
+    )
+    assert not unsure.out_of_scope
+    assert unsure.windows[0] == "chiiki-houkatsu"
+    sure = router.combine(crisis_detector.assess("ごみの日"), nlu(("out_of_scope", 0.6), ("elderly_care", 0.3)))
+    assert sure.out_of_scope and sure.windows == ()
+
+
+def test_in_a_crisis_the_cards_carry_welfare_windows_not_110_again(
+    router: Router, crisis_detector: CrisisDetector
+) -> None:
+    assessment = crisis_detector.assess("同居の息子が父を殴っている")
+    decision = router.combine(assessment, nlu(("police_emergency", 0.6), ("elderly_care", 0.3), ("hikikomori", 0.1)))
+    assert "police-110" in decision.crisis_lines  # shown first, in the crisis block
+    assert "police-110" not in decision.windows
+    assert decision.windows[0] == "chiiki-houkatsu"
+    # without a crisis the police window is an ordinary recommendation
+    calm = router.combine(crisis_detector.assess("近所で不審者を見た"), nlu(("police_emergency", 0.9), ("school", 0.1)))
+    assert calm.windows[0] == "police-110"

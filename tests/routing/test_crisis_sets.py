@@ -1,0 +1,75 @@
+"""The crisis layer on whole labelled sets, and the pieces that make it generalize: the reading pass
+(one kana pattern covers kanji, kana and spaced やさしい日本語) and the figurative-speech filter."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from routing.crisis import CrisisDetector, ReadingConverter, normalise
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "routing"
+# crisis_blind*: written by people who had not seen the rules. Their recall BEFORE the rules were fixed for
+# what they showed (2026-11-28): crisis_blind 0.550, crisis_blind2 (dialect, slang, understatement) 0.400.
+# Both are now regression sets, no longer blind. routing_fresh: the independent routing set.
+SETS = ["crisis_blind.jsonl", "crisis_blind2.jsonl", "routing_fresh.jsonl", "routing_dev.jsonl"]
+
+
+def _rows(name: str) -> list[dict[str, object]]:
+    path = DATA / name
+    if not path.exists():
+        pytest.fail(f"{path} is missing")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("name", [name for name in SETS if (DATA / name).exists()])
+def test_every_crisis_message_is_caught(crisis_detector: CrisisDetector, name: str) -> None:
+    missed = [r["text"] for r in _rows(name) if r["crisis"] and not crisis_detector.assess(str(r["text"])).is_crisis]
+    assert missed == []
+
+
+@pytest.mark.parametrize("name", [name for name in SETS if (DATA / name).exists()])
+def test_false_alarms_stay_rare(crisis_detector: CrisisDetector, name: str) -> None:
+    rows = _rows(name)
+    flagged = [r for r in rows if crisis_detector.assess(str(r["text"])).is_crisis]
+    precision = sum(bool(r["crisis"]) for r in flagged) / max(len(flagged), 1)
+    assert precision >= 0.75, [r["text"] for r in flagged if not r["crisis"]]
+
+
+def test_reading_turns_kanji_and_kana_into_one_spelling() -> None:
+    reading = ReadingConverter()
+    assert reading(normalise("夫が殴っています")) == reading(normalise("おっと が なぐって います"))
+    assert "なぐって" in reading(normalise("殴って"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "おっと が いま わたし を なぐって います",
+        "ぜんぶ おわりに したい",
+        "いきて いたく ない",
+        "おばあちゃん が いき を して いない",
+    ],
+)
+def test_spaced_kana_messages_are_caught(crisis_detector: CrisisDetector, text: str) -> None:
+    assert crisis_detector.assess(text).is_crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "仕事が死ぬほど忙しい",
+        "昨日の漫才で笑い死にするかと思った",
+        "殺人的な暑さで外に出られない",
+        "息子がゲームで殺されたと泣いて怒る",
+        "がっこう いきたくない",  # 行きたくない, not 生きたくない
+        "兄が自ら命を絶ちました。家族としての気持ちの整理がつきません",  # bereaved, not at risk now
+        "母が倒れたらどうなるのか心配です",  # a conditional, not an emergency
+        "市のストーカー対策講座に申し込みたい",
+        "包丁研ぎの講習会はありますか",
+    ],
+)
+def test_figurative_and_conditional_speech_is_not_a_crisis(crisis_detector: CrisisDetector, text: str) -> None:
+    assert not crisis_detector.assess(text).is_crisis
