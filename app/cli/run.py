@@ -6,6 +6,7 @@ any ``--with NAME=COMMAND`` extras, e.g. the Rasa server) and stops them all on 
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Annotated
 
@@ -57,6 +58,9 @@ def run(
         extras = [parse_extra(value) for value in extra or ()]
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--with") from exc
+    if any(spec.name == "rasa" for spec in extras):
+        # the web app's /readyz then reports the supervised Rasa server too (children inherit the environment)
+        os.environ.setdefault("MADOGUCHI_RASA_ENABLED", "true")
     specs = [ChildSpec("web", python_cli("serve", "--host", host, "--port", str(port)))]
     if worker and settings.queue_backend != "immediate":
         specs.append(ChildSpec("worker", python_cli("worker"), grace_seconds=35.0))
@@ -67,7 +71,8 @@ def run(
     url = f"http://{host}:{port}"
     if _wait_until_up(f"{url}/healthz", supervisor):
         lines = ["", "=" * 60, " 窓口 Madoguchi が起動しました", f"   職員コンソール: {url}/console/",
-                 f"   電話AIの試し通話（ソフトフォン）: {url}/console/softphone"]
+                 f"   電話AIの試し通話（ソフトフォン）: {url}/console/softphone",
+                 f"   福祉チャットの試用（市のページの例）: {url}/routing/demo"]
         if login is not None:
             lines += [f"   ユーザー名: {login.username}", f"   パスワード: {login.password}",
                       f"   (パスワードは {settings.data_dir / 'demo-login.txt'} にも保存されています)"]
