@@ -161,6 +161,10 @@ class Analyzer:
                 continue
             surface = m.surface()
             reading = m.reading_form()
+            if m.is_oov() and _HAS_KANJI.search(surface):
+                # Sudachi has no reading for a kanji it does not know (住託 → 住 + 託 read as 託):
+                # a recognizer's wrong character still has a sound, which is what matters here.
+                reading = kanji_reading(surface)
             # ASCII words and digits: keep the surface (Sudachi reads 13 as イチサン).
             parts.append(surface if surface.isascii() else reading or to_katakana(surface))
         # Digits (dates, amounts) say little about which FAQ is meant and match the answers' dates.
@@ -273,13 +277,34 @@ def _is_content(m: Any) -> bool:
 
 @lru_cache(maxsize=8192)
 def _onyomi(dictionary: Any, ch: str) -> tuple[str, ...]:
-    """Up to three readings of a single kanji as a noun, prefix or suffix (its on'yomi, mostly)."""
+    """Up to three readings of a single kanji as a noun, prefix or suffix (its on'yomi, mostly);
+    for a kanji the dictionary does not list alone (託, 謄), the reading Open JTalk gives it."""
     seen: list[str] = []
     for m in dictionary.lookup(ch):
         reading = m.reading_form()
         if m.part_of_speech()[0] in ("名詞", "接尾辞", "接頭辞") and 1 <= len(reading) <= 3 and reading not in seen:
             seen.append(reading)
+    if not seen and _HAS_KANJI.search(ch):
+        seen.append(kanji_reading(ch))
     return tuple(seen[:3]) or (ch,)
+
+
+_HAS_KANJI = re.compile(r"[\u4e00-\u9fff々]")
+_NOT_KATAKANA = re.compile(r"[^ァ-ヶー]")
+_jtalk_lock = threading.Lock()
+
+
+@lru_cache(maxsize=8192)
+def kanji_reading(surface: str) -> str:
+    """Katakana reading of a kanji word SudachiDict does not know, from Open JTalk's dictionary
+    (pyopenjtalk-plus, a dependency for speech synthesis); the surface itself when it has none."""
+    try:
+        import pyopenjtalk
+    except ImportError:  # pragma: no cover - a core dependency; keep the old behaviour without it
+        return surface
+    with _jtalk_lock:
+        reading = _NOT_KATAKANA.sub("", str(pyopenjtalk.g2p(surface, kana=True)))
+    return reading or surface
 
 
 def _ngrams(text: str, sizes: tuple[int, ...]) -> Iterable[str]:

@@ -13,6 +13,7 @@ The best-text part rewards a close paraphrase; the whole-entry part lets the ans
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,37 @@ from faq.model import Faq
 from faq.scope import ScopeEntry
 
 MIN_TERM_KEY, MAX_TERM_KEY = 4, 14
+# An FAQ id as answers cite it (JUMIN-008, SHOMEI-010): "see that FAQ".
+_FAQ_REF = re.compile(r"[A-Z]{2,}-[0-9]{2,}")
+_PARENTHETICAL = re.compile(r"（[^（）]*）|\([^()]*\)")
+
+
+def strip_cross_references(answer: str) -> str:
+    """The answer without what it says about other FAQs.
+
+    「評価額に不服がある場合は審査申出の制度があります（KOTEI-005）」 in KOTEI-004's answer describes
+    KOTEI-005, and its words (不服, 申出) would make KOTEI-004 the match for a question about
+    KOTEI-005. A parenthetical that cites an FAQ among other words (「（継続検査用は無料、KEIJI-004参照）」)
+    is dropped; a sentence that still cites one after that (a pointer such as 「非課税の基準は
+    JUMIN-008を参照」 or 「…があります（KOTEI-005）」) is dropped whole.
+    """
+    if not _FAQ_REF.search(answer):
+        return answer
+    kept = []
+    for sentence in answer.split("。"):
+        sentence = _PARENTHETICAL.sub(_drop_citing_aside, sentence)
+        if not _FAQ_REF.search(sentence):
+            kept.append(sentence)
+    return "。".join(kept)
+
+
+def _drop_citing_aside(match: re.Match[str]) -> str:
+    """A parenthetical that cites an FAQ among other words goes; a bare citation （KOTEI-005） stays,
+    so that its sentence is dropped whole."""
+    inner = match.group(0)[1:-1]
+    if _FAQ_REF.search(inner) and _FAQ_REF.sub("", inner).strip("、,・ 参照"):
+        return ""
+    return match.group(0)
 
 
 def _default_family_weights() -> dict[str, float]:
@@ -92,7 +124,7 @@ class Ranker:
         texts, whole = IndexBuilder(), IndexBuilder()
         topics: list[frozenset[str]] = []
         questions: list[frozenset[str]] = []
-        entries: list[tuple[Sequence[str], str]] = [(f.texts, f.answer_text) for f in self.faqs]
+        entries: list[tuple[Sequence[str], str]] = [(f.texts, strip_cross_references(f.answer_text)) for f in self.faqs]
         entries += [(s.phrases, "") for s in self.scope]
         for group, (asked, answer) in enumerate(entries):
             combined: defaultdict[str, float] = defaultdict(float)
@@ -133,7 +165,7 @@ class Ranker:
         """Phonetic key → noun of the KB (questions, variants, answers), for keys of MIN_TERM_KEY or more."""
         lexicon: dict[str, str] = {}
         for faq in self.faqs:
-            for noun in analyzer.nouns(" ".join((*faq.texts, faq.answer_text))):
+            for noun in analyzer.nouns(" ".join((*faq.texts, strip_cross_references(faq.answer_text)))):
                 key = analyzer.reading_key(noun)
                 if len(key) >= MIN_TERM_KEY:
                     lexicon.setdefault(key, noun)
