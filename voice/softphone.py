@@ -1,7 +1,8 @@
 """The softphone: staff try the voice bot from the console, with the browser's microphone instead of Twilio.
 
 The page (``/console/softphone``) encodes microphone audio to 8 kHz μ-law in JavaScript and speaks
-Twilio's Media Stream JSON over ``/console/softphone/ws``; this module feeds those messages to the same
+Twilio's Media Stream JSON over ``/console/softphone/ws``; this module feeds those messages, through the
+same loop (:func:`voice.stream_dispatch.dispatch_stream`), to the same
 :class:`voice.stream_session.StreamSession` a phone call uses (endpointing → ASR → call flow → TTS), and
 the page plays back the outbound ``media`` frames. What differs from a phone call:
 
@@ -21,25 +22,24 @@ like a phone call's would: that is what staff are there to try.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import json
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Depends, Request, WebSocket
 from fastapi.responses import FileResponse, Response
-from starlette.websockets import WebSocketState
 
 from core.users import Role
 from core.web.auth import StaffUser, optional_user, require_role
 from core.web.console import register_console_link
 from core.web.templates import add_template_dir, render
 from voice.asr.base import AsrEngine
-from voice.asr.errors import AsrError
+from voice.calls import Handled
 from voice.events import (
     Action,
     CallEvent,
@@ -54,20 +54,15 @@ from voice.events import (
     action_to_dict,
 )
 from voice.media_protocol import (
-    Dtmf,
-    MarkReached,
-    Media,
-    MediaProtocolError,
     OutboundMark,
     OutboundMedia,
     OutboundMessage,
     Start,
-    Stop,
-    parse_message,
     serialize,
 )
-from voice.stream_runtime import StreamRuntime, handle_call_event, stream_runtime
-from voice.stream_session import FlowReply, StreamSession
+from voice.stream_dispatch import close_socket, dispatch_stream, flow_handler, open_session, socket_receiver
+from voice.stream_runtime import StreamRuntime, stream_runtime
+from voice.stream_session import EventHandler, FlowReply, StreamSession
 from voice.tts import split_sentences
 from voice.wiring import VoiceRuntime, voice_runtime
 
@@ -207,56 +202,30 @@ async def softphone_socket(websocket: WebSocket) -> None:
     except Exception:
         log.exception("softphone: the voice runtime could not be built")
         await send_text(_notice("error", message=FAILED_MESSAGE))
-        await websocket.close()
+        await close_socket(websocket)
         return
 
-    async def handle(call_sid: str, event: CallEvent) -> FlowReply:
-        handled = await handle_call_event(rt, call_sid, event, "softphone")
-        if handled is None:
-            return FlowReply([])
-        said = [a.text for a in handled.actions if isinstance(a, Say)]
-        if said and not isinstance(event, HangUp):
-            await send_text(_notice("said", text=said))
-        return FlowReply(handled.actions, handled.seq)
+    async def said(event: CallEvent, handled: Handled) -> None:
+        texts = [a.text for a in handled.actions if isinstance(a, Say)]
+        if texts and not isinstance(event, HangUp):  # after a hang-up the page may be gone
+            await send_text(_notice("said", text=texts))
 
-    session: StreamSession | None = None
+    handle = flow_handler(rt, ASR_PATH, after=said)
+
+    async def start_call(start: Start) -> StreamSession | None:
+        return await start_softphone_call(rt, runtime, start, handle, send, send_text)
+
     try:
-        while True:
-            try:
-                event = parse_message(await websocket.receive_text())
-            except MediaProtocolError as exc:
-                log.warning("softphone frame refused: %s", exc)
-                continue
-            if isinstance(event, Media):
-                if session is not None:
-                    await session.on_media(event)
-            elif isinstance(event, Start):
-                if session is None:
-                    session = await _start_call(rt, runtime, event, handle, send, send_text)
-                    if session is None:
-                        break
-            elif isinstance(event, Dtmf):
-                if session is not None:
-                    await session.on_dtmf(event)
-            elif isinstance(event, MarkReached):
-                if session is not None:
-                    await session.on_mark(event)
-            elif isinstance(event, Stop):
-                break
-    except WebSocketDisconnect:
-        pass
+        await dispatch_stream(socket_receiver(websocket), start_call, runtime, path=ASR_PATH)
     finally:
-        if session is not None:
-            runtime.finished(session)
-            await session.close(caller_hung_up=True)
-            log.info("softphone call ended call=%s turns=%s", session.call_sid, len(session.timings))
-    if websocket.client_state == WebSocketState.CONNECTED:
-        with contextlib.suppress(RuntimeError, WebSocketDisconnect):  # the page may be closing it too
-            await websocket.close()
+        await close_socket(websocket)
 
 
-async def _start_call(rt: VoiceRuntime, runtime: StreamRuntime, browser_start: Start, handle: Any, send: Any,
-                      send_text: Any) -> StreamSession | None:
+async def start_softphone_call(rt: VoiceRuntime, runtime: StreamRuntime, browser_start: Start, handle: EventHandler,
+                               send: Callable[[OutboundMessage], Awaitable[None]],
+                               send_text: Callable[[str], Awaitable[None]]) -> StreamSession | None:
+    """The browser's ``start``: a new call named by the server, greeted with TTS audio. None (after an
+    ``error`` notice) when there is no speech model to listen with."""
     engine_problem = missing_model_message(runtime.engine)
     if engine_problem is not None:
         await send_text(_notice("error", message=engine_problem))
@@ -269,21 +238,14 @@ async def _start_call(rt: VoiceRuntime, runtime: StreamRuntime, browser_start: S
     session = StreamSession(start=start, listen=listen or Listen(ListenFor.QUESTION), handle=handle,
                             engine=runtime.engine, send=send, updater=line, render_update=line.render,
                             tts=runtime.tts, config=dataclasses.replace(runtime.config, reply_mode="media"))
-    try:
-        await session.open()
-    except AsrError as exc:
-        log.error("softphone call=%s: ASR unavailable: %s", call_sid, exc)
-        session.handed_over = True
-        await session.close(caller_hung_up=False)
-        await asyncio.to_thread(rt.service.handle, call_sid, HangUp())
+    if await open_session(session, path=ASR_PATH) is not None:
+        await handle(call_sid, HangUp())  # the call record ends here; no caller spoke
         await send_text(_notice("error", message=NO_ASR_MESSAGE.get(runtime.engine.name, FAILED_MESSAGE)))
         return None
-    runtime.active.add(session)
     await send_text(_notice("started", callSid=call_sid))
     said = [a.text for a in handled.actions if isinstance(a, Say)]
     if said:
         await send_text(_notice("said", text=said))
     await session.speak(FlowReply(handled.actions, handled.seq))
-    log.info("softphone call started call=%s", call_sid)
     return session
 

@@ -1,8 +1,8 @@
 """The Media Stream websocket (``/voice/stream``) and how a `stream` call is connected to it.
 
-The route only moves bytes: text frames → :func:`voice.media_protocol.parse_message` →
-:class:`voice.stream_session.StreamSession`, and the session's outbound messages →
-:func:`voice.media_protocol.serialize`. Authentication: the ``start`` message must carry the
+The route only moves bytes: text frames go through :func:`voice.stream_dispatch.dispatch_stream` (the
+loop the softphone shares) to :class:`voice.stream_session.StreamSession`, and the session's outbound
+messages → :func:`voice.media_protocol.serialize`. Authentication: the ``start`` message must carry the
 one-time token that the signed ``/voice/incoming`` webhook (or a signed call update) issued for
 this CallSid; when Twilio's ``X-Twilio-Signature`` is present on the upgrade request it is checked
 too (over the wss URL, as Twilio signs Media Stream connections).
@@ -13,35 +13,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, FastAPI, Request, WebSocket
 from twilio.request_validator import RequestValidator
 
-from voice.asr.errors import AsrError
 from voice.calls import Handled
-from voice.events import CallEvent, Listen
-from voice.media_protocol import (
-    Dtmf,
-    MarkReached,
-    Media,
-    MediaProtocolError,
-    OutboundMessage,
-    Start,
-    Stop,
-    parse_message,
-    serialize,
-)
-from voice.stream_runtime import StreamRuntime, handle_call_event, stream_runtime
-from voice.stream_session import FlowReply, StreamSession
+from voice.events import Listen
+from voice.media_protocol import OutboundMessage, Start, serialize
+from voice.stream_dispatch import close_socket, dispatch_stream, flow_handler, open_session, socket_receiver
+from voice.stream_runtime import StreamRuntime, stream_runtime
+from voice.stream_session import EventHandler, StreamSession
 from voice.stream_token import StreamTokenError
 from voice.stream_twiml import STREAM_PATH, listen_from_parameters
 from voice.web import use_stream_entry
 from voice.wiring import VoiceRuntime, voice_runtime
 
 log = logging.getLogger("madoguchi.voice.stream")
+ASR_PATH = "stream"
 
 
 @asynccontextmanager
@@ -83,6 +74,20 @@ def _upgrade_signature_ok(websocket: WebSocket, settings: Any) -> bool:
     return bool(validator.validate(url, {}, signature))
 
 
+async def start_phone_stream(runtime: StreamRuntime, rt: VoiceRuntime, start: Start, handle: EventHandler,
+                             send: Callable[[OutboundMessage], Awaitable[None]]) -> StreamSession | None:
+    """Twilio's ``start``: redeem the one-time token (StreamTokenError when it is not valid for this CallSid),
+    then open a session listening as the TwiML said. Without a recognizer the caller hears an apology and
+    the call is hung up by a call update rather than left silent (None)."""
+    runtime.tokens.redeem(start.custom_parameters.get("token", ""), start.call_sid)
+    listen: Listen = listen_from_parameters(start.custom_parameters)
+    session = runtime.new_session(rt, start, listen, handle, send)
+    if await open_session(session, path=ASR_PATH) is not None:
+        await runtime.apologize_and_hang_up(rt, start.call_sid)
+        return None
+    return session
+
+
 @router.websocket(STREAM_PATH)
 async def media_stream(websocket: WebSocket) -> None:
     app_state = websocket.app.state
@@ -94,66 +99,23 @@ async def media_stream(websocket: WebSocket) -> None:
     await websocket.accept()
     runtime = stream_runtime(app_state)
     rt = voice_runtime(app_state)
-    session: StreamSession | None = None
     send_lock = asyncio.Lock()
-    hung_up = True
 
     async def send(message: OutboundMessage) -> None:
         async with send_lock:
             await websocket.send_text(serialize(message))
 
-    async def handle(call_sid: str, event: CallEvent) -> FlowReply:
-        handled = await handle_call_event(rt, call_sid, event, "stream")
-        if handled is None:
-            return FlowReply([])
-        log.info("stream event call=%s seq=%s event=%s state=%s", call_sid, handled.seq, type(event).__name__,
-                 handled.state.value)
-        return FlowReply(handled.actions, handled.seq)
+    handle = flow_handler(rt, ASR_PATH)
+
+    async def start_call(start: Start) -> StreamSession | None:
+        try:
+            return await start_phone_stream(runtime, rt, start, handle, send)
+        except StreamTokenError as exc:
+            log.warning("media stream rejected call=%s: %s", start.call_sid, exc)
+            await close_socket(websocket, code=1008)
+            return None
 
     try:
-        while True:
-            try:
-                event = parse_message(await websocket.receive_text())
-            except MediaProtocolError as exc:
-                log.warning("media stream frame refused: %s", exc)
-                continue
-            if isinstance(event, Media):
-                if session is not None:
-                    await session.on_media(event)
-            elif isinstance(event, Start):
-                if session is not None:
-                    continue
-                try:
-                    runtime.tokens.redeem(event.custom_parameters.get("token", ""), event.call_sid)
-                except StreamTokenError as exc:
-                    log.warning("media stream rejected call=%s: %s", event.call_sid, exc)
-                    await websocket.close(code=1008)
-                    hung_up = False
-                    return
-                listen: Listen = listen_from_parameters(event.custom_parameters)
-                session = runtime.new_session(rt, event, listen, handle, send)
-                try:
-                    await session.open()
-                except AsrError as exc:  # no recognizer: apologize and end the call rather than go silent
-                    log.error("media stream call=%s: ASR unavailable: %s (retryable=%s)", event.call_sid, exc,
-                              exc.retryable)
-                    session.handed_over = True
-                    await runtime.apologize_and_hang_up(rt, event.call_sid)
-                    break
-                log.info("media stream started call=%s", event.call_sid)
-            elif isinstance(event, Dtmf):
-                if session is not None:
-                    await session.on_dtmf(event)
-            elif isinstance(event, MarkReached):
-                if session is not None:
-                    await session.on_mark(event)
-            elif isinstance(event, Stop):
-                break
-    except WebSocketDisconnect:
-        pass
+        await dispatch_stream(socket_receiver(websocket), start_call, runtime, path=ASR_PATH)
     finally:
-        if session is not None:
-            runtime.finished(session)
-            await session.close(caller_hung_up=hung_up)
-            log.info("media stream ended call=%s turns=%s barge_ins=%s", session.call_sid, len(session.timings),
-                     session.barge_ins)
+        await close_socket(websocket)

@@ -129,13 +129,15 @@ class StreamRuntime:
     # ------------------------------------------------------------------ sessions
     def new_session(self, rt: VoiceRuntime, start: Start, listen: Listen, handle: EventHandler,
                     send: Callable[[OutboundMessage], Awaitable[None]]) -> StreamSession:
-        session = StreamSession(
+        return StreamSession(
             start=start, listen=listen, handle=handle, engine=self.engine, send=send, updater=self.updater,
             render_update=lambda call_sid, actions, seq: self.render(rt, actions, call_sid, seq),
             tts=self.tts, config=self.config,
         )
+
+    def started(self, session: StreamSession) -> None:
+        """A session opened and took its call (voice.stream_dispatch registers it)."""
         self.active.add(session)
-        return session
 
     def finished(self, session: StreamSession) -> None:
         self.active.discard(session)

@@ -42,7 +42,7 @@ from voice.media_protocol import Clear, Dtmf, MarkReached, Media, OutboundMark, 
 from voice.tts import SpeechSynthesizer, split_sentences
 from voice.twilio_rest import CallUpdater, TwilioApiError
 
-log = logging.getLogger("voice.stream")
+log = logging.getLogger("madoguchi.voice.stream")
 
 FRAME_MS = 20
 ULAW_BYTES_PER_MS = 8
