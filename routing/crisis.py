@@ -199,6 +199,7 @@ class CrisisDetector:
         directory: WindowsDirectory,
         rules: tuple[CrisisRule, ...] = RULES,
         reading: Callable[[str], str] | None = None,
+        model: Callable[[str], str | None] | None = None,
     ) -> None:
         for kind_lines in (*LINES_BY_KIND.values(), ALWAYS, tuple(WINDOW_BY_KIND.values())):
             for window_id in kind_lines:
@@ -206,11 +207,16 @@ class CrisisDetector:
                     raise DirectoryError(f"crisis layer names {window_id!r}, which is not in the windows directory")
         self._rules = rules
         self._reading = reading if reading is not None else ReadingConverter()
+        # a learned second opinion (routing/crisis_model.py), asked only when no rule fires: the name of a
+        # CrisisKind value, or None
+        self._model = model
 
     def assess(self, text: str) -> CrisisAssessment:
         flat = normalise(text)
         spoken = self._reading(flat)
         found = [rule.kind for rule in self._rules if rule.pattern.search(flat) or rule.pattern.search(spoken)]
+        if not found and self._model is not None and (suggested := self._model(text)) is not None:
+            found = [CrisisKind(suggested)]
         if CrisisKind.VIOLENCE in found and PARTNER.search(flat):
             found.insert(found.index(CrisisKind.VIOLENCE), CrisisKind.PARTNER_VIOLENCE)
         kinds = tuple(dict.fromkeys(found))

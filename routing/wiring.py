@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from routing.crisis import CrisisDetector
+from routing.crisis import CrisisDetector, ReadingConverter
+from routing.crisis_model import DEFAULT_EXAMPLES, CrisisNeighbours, crisis_analyzer, training_examples
 from routing.decision import Router
 from routing.lexical import LexicalRanker
 from routing.rasa_client import HttpRasaClient, RasaClient
@@ -55,10 +56,19 @@ class RoutingServices:
         return None
 
 
+def build_crisis_detector(directory: WindowsDirectory, nlu_dir: Path | None = NLU_DIR) -> CrisisDetector:
+    """The keyword rules, with the nearest-neighbour second opinion when its examples are present."""
+    reading = ReadingConverter()
+    if not DEFAULT_EXAMPLES.exists():
+        return CrisisDetector(directory, reading=reading)
+    model = CrisisNeighbours(training_examples(DEFAULT_EXAMPLES, nlu_dir), crisis_analyzer(reading))
+    return CrisisDetector(directory, reading=reading, model=model.kind)
+
+
 def build_routing(config: RoutingConfig, client: RasaClient | None = None) -> RoutingServices:
     directory = WindowsDirectory.load(config.windows_path)
     needs = NeedMap.load(config.needs_path, directory)
-    crisis = CrisisDetector(directory)
+    crisis = build_crisis_detector(directory, config.nlu_dir)
     rasa = client or HttpRasaClient(config.rasa_url, timeout_seconds=config.rasa_timeout_seconds)
     lexical = LexicalRanker.from_nlu_dir(config.nlu_dir) if config.nlu_dir else None
     return RoutingServices(directory, needs, crisis, rasa, Router(rasa, needs, crisis, lexical=lexical))

