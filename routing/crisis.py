@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -183,13 +184,16 @@ class ReadingConverter:
         from sudachipy import Dictionary, SplitMode
 
         self._tokenizer = Dictionary(dict="core").create(SplitMode.C)
+        # a Sudachi tokenizer must not be used by two threads at once (the gateway answers in a thread pool)
+        self._lock = threading.Lock()
 
     def __call__(self, flat: str) -> str:
         parts = []
-        for morpheme in self._tokenizer.tokenize(flat[:12000]):
-            reading = morpheme.reading_form()
-            surface = morpheme.surface()
-            parts.append(surface if surface.isascii() or not reading else reading)
+        with self._lock:
+            for morpheme in self._tokenizer.tokenize(flat[:12000]):
+                reading = morpheme.reading_form()
+                surface = morpheme.surface()
+                parts.append(surface if surface.isascii() or not reading else reading)
         return "".join(parts).translate(_TO_HIRAGANA)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -59,14 +60,16 @@ def sudachi_analyzer() -> Analyzer:
     from sudachipy import Dictionary, SplitMode
 
     tokenizer = Dictionary(dict="core").create(SplitMode.B)
+    lock = threading.Lock()  # a Sudachi tokenizer must not be used by two threads at once
 
     def analyze(text: str) -> list[str]:
         text = _normalize(text)[:12000]
-        words = [
-            f"w:{m.normalized_form()}"
-            for m in tokenizer.tokenize(text)
-            if m.part_of_speech()[0] not in ("補助記号", "空白")
-        ]
+        with lock:
+            words = [
+                f"w:{m.normalized_form()}"
+                for m in tokenizer.tokenize(text)
+                if m.part_of_speech()[0] not in ("補助記号", "空白")
+            ]
         return words + char_ngrams(text)
 
     return analyze

@@ -87,3 +87,13 @@ def test_spaced_kana_messages_are_caught(crisis_detector: CrisisDetector, text: 
 )
 def test_figurative_and_conditional_speech_is_not_a_crisis(crisis_detector: CrisisDetector, text: str) -> None:
     assert not crisis_detector.assess(text).is_crisis
+
+
+def test_the_reading_pass_is_safe_from_several_threads(shipped_crisis_detector: CrisisDetector) -> None:
+    # the gateway answers in a thread pool; a shared Sudachi tokenizer raised "Already borrowed" without a lock
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = ["もう消えたい", "母の介護のことで相談したい", "おっと が いま なぐって います"] * 40
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda text: shipped_crisis_detector.assess(text).is_crisis, texts))
+    assert results == [True, False, True] * 40
