@@ -10,19 +10,24 @@ from collections.abc import Iterator
 
 import pytest
 
-from routing.crisis import CrisisDetector
 from routing.decision import Router
 from routing.evaluation import LabelledMessage, Prediction, score
 from routing.rasa_client import HttpRasaClient
-from routing.windows import NeedMap
-from tests.routing.conftest import DEV_SET
+from routing.wiring import RoutingConfig, build_routing
+from tests.routing.conftest import DEV_SET, NEEDS_PATH, WINDOWS_PATH
 from tests.routing.rasa_server import ROOT
 
 pytestmark = [pytest.mark.rasa, pytest.mark.slow]
 
-# Floors for the development set (the issue's targets are 0.85 / 0.95 / 1.00 / 0.80 / 0.80;
-# the measured numbers are in BENCHMARKS.md). A drop below these means the model or data broke.
-FLOORS = {"top1": 0.75, "top3": 0.80, "crisis_recall": 1.0, "crisis_precision": 0.80, "out_of_scope": 0.70}
+# Floors a little under the measured numbers (BENCHMARKS.md, 2026-11-28: dev 0.944 / 0.957 / 1.000 / 0.850 /
+# 1.000; fresh 0.971 / 0.956 / 1.000 / 0.727 / 0.923). A drop below these means the model or data broke.
+# The issue's targets are 0.85 / 0.95 / 1.00 / 0.80 / 0.80 on dev.
+FLOORS = {
+    "routing_dev.jsonl": {"top1": 0.90, "top3": 0.93, "crisis_recall": 1.0, "crisis_precision": 0.80,
+                          "out_of_scope": 0.85},
+    "routing_fresh.jsonl": {"top1": 0.92, "top3": 0.92, "crisis_recall": 1.0, "crisis_precision": 0.65,
+                            "out_of_scope": 0.80},
+}
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +37,13 @@ def client(rasa_url: str) -> Iterator[HttpRasaClient]:
 
 
 @pytest.fixture(scope="module")
-def router(client: HttpRasaClient, needs: NeedMap, crisis_detector: CrisisDetector) -> Router:
-    return Router(client, needs, crisis_detector)
+def router(rasa_url: str) -> Iterator[Router]:
+    """What the gateway and the CLI run: crisis rules + model, Rasa, the lexical blend."""
+    services = build_routing(RoutingConfig(rasa_url, WINDOWS_PATH, NEEDS_PATH, rasa_timeout_seconds=30))
+    yield services.router
+    client = services.client
+    if isinstance(client, HttpRasaClient):
+        client.close()
 
 
 def test_parse_recognises_a_need_and_who_is_affected(client: HttpRasaClient) -> None:
@@ -61,19 +71,21 @@ def test_asking_for_a_person_hands_over_to_the_all_round_center(client: HttpRasa
     assert router.decide("窓口の職員に相談したい").windows[0] == "chukaku-center"
 
 
-def test_dev_set_meets_the_floors(router: Router) -> None:
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_evaluation_sets_meet_the_floors(router: Router, name: str) -> None:
+    floors = FLOORS[name]
     pairs = []
-    for line in DEV_SET.read_text(encoding="utf-8").splitlines():
+    for line in (DEV_SET.parent / name).read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         gold = LabelledMessage(row["text"], tuple(row["windows"]), bool(row["crisis"]))
         decision = router.decide(gold.text)
         pairs.append((gold, Prediction(decision.windows, decision.crisis)))
     metrics = score(pairs)
-    assert metrics.crisis_recall >= FLOORS["crisis_recall"]
-    assert metrics.crisis_precision >= FLOORS["crisis_precision"]
-    assert metrics.top1_acceptable >= FLOORS["top1"]
-    assert metrics.best_in_top3 >= FLOORS["top3"]
-    assert metrics.out_of_scope_accuracy >= FLOORS["out_of_scope"]
+    assert metrics.crisis_recall >= floors["crisis_recall"]
+    assert metrics.crisis_precision >= floors["crisis_precision"]
+    assert metrics.top1_acceptable >= floors["top1"]
+    assert metrics.best_in_top3 >= floors["top3"]
+    assert metrics.out_of_scope_accuracy >= floors["out_of_scope"]
 
 
 def test_cli_predict_keeps_the_contract(rasa_url: str) -> None:
