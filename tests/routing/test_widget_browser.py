@@ -4,9 +4,11 @@ masking detector and Rasa server: the demo page, window cards, a crisis reply, n
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -84,6 +86,8 @@ def test_resident_uses_the_widget(gateway_url: str) -> None:
         box.press("Enter")
         expect(page.get_by_role("heading", name="こころの健康相談統一ダイヤル").first).to_be_visible(timeout=60_000)
         expect(page.get_by_text("110番（警察）か 119番（救急）", exact=False).first).to_be_visible()
+        # for looking at what a resident in crisis sees (a phone screen)
+        page.screenshot(path=str(Path(tempfile.gettempdir()) / "madoguchi-widget-crisis.png"), full_page=True)
 
         box.fill('<img src=x onerror="window.__pwned=1">助けて')
         box.press("Enter")
