@@ -25,6 +25,7 @@ from core.web.templates import add_template_dir, render
 from routing.analytics_queries import PERIODS, PeriodAnalytics, period_analytics
 from routing.analytics_store import tokyo_day
 from routing.errors import DirectoryError
+from routing.intent_labels import intent_label
 from routing.windows import WindowsDirectory
 
 PATH = "/console/routing/"
@@ -90,6 +91,7 @@ def analytics_page(request: Request, days: int = DEFAULT_DAYS, _user: StaffUser 
     return render(request, "routing/analytics.html", {
         "data": data, "days": days, "periods": PERIODS, "windows": window_rows(data, names),
         "helpful_rate": _percent(data.helpful_rate), "busiest": busiest, "reasons": REASON_LABELS,
+        "intent_label": intent_label,
     })
 
 

@@ -251,6 +251,7 @@ def test_the_page_shows_counts_windows_by_name_and_escaped_masked_questions(seed
         assert "<script>alert(1)</script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;＊＊＊の件" in html
         assert html.index("窓口が遠い＊＊＊") < html.index("＊＊＊の件")  # newest first
+        assert "高齢者・介護" in html and "elderly_care" not in html  # the need by its Japanese name
 
         week = client.get("/console/routing/?days=7").text
         assert "みらい市地域包括支援センター" not in week
