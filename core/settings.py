@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "dev-secret", "development-only-secret"})
@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     data_dir: Path = PROJECT_ROOT / "var"
     database_url: str = ""
     log_level: str = "INFO"
+    # /metrics: empty = only clients on the loopback address; set = `Authorization: Bearer <token>` from anywhere
+    metrics_token: SecretStr = SecretStr("")
 
     # --- jobs ---
     queue_backend: Literal["sqlite", "redis", "immediate"] = "sqlite"
@@ -53,6 +55,8 @@ class Settings(BaseSettings):
 
     # --- faq ---
     faq_kb_path: Path = PROJECT_ROOT / "faq" / "data" / "tax_faq.yaml"
+    # how often each process looks at the KB file for an edit made by another process (0: on every question)
+    faq_kb_check_seconds: float = Field(default=5.0, ge=0)
 
     # --- voice ---
     public_base_url: str = "http://127.0.0.1:8000"

@@ -66,11 +66,13 @@ def test_readyz_checks_rasa_only_when_enabled(web_settings: Settings, rasa_like_
         assert client.get("/readyz").json()["checks"]["rasa"] == "ok"
 
 
-def test_metrics_count_by_route_template_not_raw_path(client: TestClient, make_user: Callable[..., str]) -> None:
-    log_in(client, make_user("metrics1"))
-    client.get("/console/")
-    client.get("/no/such/page/12345?name=yamada")
-    body = client.get("/metrics").text
+def test_metrics_count_by_route_template_not_raw_path(app: FastAPI, make_user: Callable[..., str]) -> None:
+    # /metrics answers loopback clients when no token is set (tests/web/test_metrics_access.py)
+    with TestClient(app, client=("127.0.0.1", 50000)) as client:
+        log_in(client, make_user("metrics1"))
+        client.get("/console/")
+        client.get("/no/such/page/12345?name=yamada")
+        body = client.get("/metrics").text
     assert 'madoguchi_http_requests_total{method="GET",route="/console/",status="200"}' in body
     assert 'route="unmatched",status="404"' in body
     assert "12345" not in body and "yamada" not in body
@@ -86,7 +88,7 @@ def test_route_template_keeps_the_include_prefix(web_settings: Settings) -> None
         return {"id": item_id}
 
     app.include_router(router, prefix="/api/sample")
-    with TestClient(app) as client:
+    with TestClient(app, client=("127.0.0.1", 50000)) as client:
         assert client.get("/api/sample/items/42").status_code == 200
         body = client.get("/metrics").text
     assert 'route="/api/sample/items/{item_id}"' in body
