@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from routing.conversations import ChatAnalytics, Conversation, ConversationStore, MaskedTurn
-from routing.decision import Router
-from routing.rasa_client import BotButton, RasaClient
+from routing.decision import Router, RoutingDecision
+from routing.rasa_client import BotButton, BotMessage, RasaClient
 from routing.windows import ConsultationWindow, WindowsDirectory
 
 PII_NOTICE = "お名前・住所・電話番号などの個人情報は入力しないでください（入力された個人情報は伏せて扱いました）。"
@@ -18,6 +18,21 @@ CRISIS_TEXT = (
     "あなたの安全がいちばん大切です。危険が迫っているときは、すぐに 110番（警察）か 119番（救急）に"
     "電話してください。つらい気持ちは、下の窓口で聞いてもらえます。"
 )
+
+
+# The model leaned towards "not a welfare question" but not surely enough to send the resident away
+# (routing/decision.py RankingPolicy.out_of_scope_confidence): say so, and offer both.
+UNSURE_SCOPE_TEXT = (
+    "福祉の相談かどうか、はっきり分かりませんでした。近そうな福祉の窓口を下に案内します。"
+    "税金・ごみ・住民票などの手続きのご質問でしたら、{general}にお問い合わせください。"
+)
+
+
+def unsure_scope_text(directory: WindowsDirectory) -> str:
+    general = directory.general_line
+    if general is None or not general.phone:
+        return UNSURE_SCOPE_TEXT.format(general="市役所の総合案内")
+    return UNSURE_SCOPE_TEXT.format(general=f"{general.name}（{general.phone}）")
 
 
 @dataclass(frozen=True)
@@ -88,10 +103,7 @@ class ChatService:
                 clarifying=decision.needs_clarification,
                 out_of_scope=decision.out_of_scope,
             )
-        texts = [m.text for m in bot_messages if m.text]
-        buttons = tuple(b for m in bot_messages for b in m.buttons)
-        if decision.crisis:
-            texts.insert(0, CRISIS_TEXT)
+        texts, buttons = compose_texts(decision, bot_messages, self._directory)
         return ChatReply(
             texts=tuple(texts),
             buttons=buttons,
@@ -110,6 +122,20 @@ class ChatService:
             conversation = self._store.get(session_id)
             self._analytics.record_feedback(helpful, None if helpful else last_question(conversation))
         return True
+
+
+def compose_texts(
+    decision: RoutingDecision, bot_messages: list[BotMessage], directory: WindowsDirectory
+) -> tuple[list[str], tuple[BotButton, ...]]:
+    """The reply's texts and quick replies: Rasa's dialogue turn, made consistent with the decision."""
+    texts = [m.text for m in bot_messages if m.text]
+    buttons = tuple(b for m in bot_messages for b in m.buttons)
+    if decision.unsure_out_of_scope and decision.windows:
+        # Rasa's dialogue answered its top intent (out of scope); the decision offers windows instead
+        texts, buttons = [unsure_scope_text(directory)], ()
+    if decision.crisis:
+        texts.insert(0, CRISIS_TEXT)
+    return texts, buttons
 
 
 def last_question(conversation: Conversation | None) -> MaskedTurn | None:

@@ -23,6 +23,8 @@ class RoutingDecision:
     confidence: float
     out_of_scope: bool
     needs_clarification: bool  # vague message: ask what the worry is about (quick replies)
+    # the top intent was "out of scope" but below the policy's confidence: windows are offered anyway
+    unsure_out_of_scope: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,8 @@ class Router:
             and top.confidence >= self._policy.out_of_scope_confidence
             and not assessment.is_crisis
         )
-        if top is not None and top.name in self._needs.out_of_scope and not out_of_scope:
+        unsure_out_of_scope = top is not None and top.name in self._needs.out_of_scope and not out_of_scope
+        if unsure_out_of_scope:
             ranking = ranking[1:]
         conversational = (
             top is not None
@@ -111,6 +114,7 @@ class Router:
             confidence=top.confidence if top else 0.0,
             out_of_scope=out_of_scope,
             needs_clarification=conversational and top_name == "unclear" and not assessment.is_crisis,
+            unsure_out_of_scope=unsure_out_of_scope and not assessment.is_crisis,
         )
 
     def _blend(self, ranking: list[IntentScore], lexical: Mapping[str, float] | None) -> list[IntentScore]:

@@ -7,7 +7,7 @@ import pytest
 from routing.crisis import CrisisDetector
 from routing.decision import Router
 from routing.rasa_client import BotMessage, IntentScore, NluResult, RasaClient
-from routing.windows import NeedMap
+from routing.windows import NeedMap, WindowsDirectory
 
 
 class UnreachableRasa(RasaClient):
@@ -115,3 +115,23 @@ def test_in_a_crisis_the_cards_carry_welfare_windows_not_110_again(
     # without a crisis the police window is an ordinary recommendation
     calm = router.combine(crisis_detector.assess("近所で不審者を見た"), nlu(("police_emergency", 0.9), ("school", 0.1)))
     assert calm.windows[0] == "police-110"
+
+
+def test_an_unsure_out_of_scope_reply_says_so_and_names_the_general_line(
+    router: Router, crisis_detector: CrisisDetector, directory: WindowsDirectory
+) -> None:
+    from routing.chat import compose_texts
+    from routing.rasa_client import BotMessage
+
+    decision = router.combine(
+        crisis_detector.assess("施設のこと"), nlu(("out_of_scope", 0.15), ("elderly_care", 0.12), ("school", 0.05))
+    )
+    assert decision.unsure_out_of_scope
+    dialogue = [BotMessage(text="このチャットは福祉の相談窓口を案内するものです。", buttons=())]
+    texts, buttons = compose_texts(decision, dialogue, directory)
+    assert texts == [texts[0]] and "はっきり分かりませんでした" in texts[0]
+    assert "みらい市役所 総合案内（代表電話）（000-0000-0000）" in texts[0]
+    assert buttons == ()
+    # a sure out-of-scope keeps Rasa's own reply
+    sure = router.combine(crisis_detector.assess("ごみの日"), nlu(("out_of_scope", 0.9), ("elderly_care", 0.05)))
+    assert compose_texts(sure, dialogue, directory)[0] == ["このチャットは福祉の相談窓口を案内するものです。"]
