@@ -18,6 +18,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "routing"
 SETS = ["crisis_blind.jsonl", "crisis_blind2.jsonl", "routing_fresh.jsonl", "routing_dev.jsonl"]
 # still blind to the rules: kept for measuring what the rules miss on new wording
 BLIND = "crisis_blind3.jsonl"
+BLIND4 = "crisis_blind4.jsonl"
 
 
 def _rows(name: str) -> list[dict[str, object]]:
@@ -33,7 +34,7 @@ def test_every_crisis_message_is_caught_by_the_rules(crisis_detector: CrisisDete
     assert missed == []
 
 
-@pytest.mark.parametrize("name", [*SETS, BLIND])
+@pytest.mark.parametrize("name", [*SETS, BLIND, BLIND4])
 def test_false_alarms_stay_rare(shipped_crisis_detector: CrisisDetector, name: str) -> None:
     rows = _rows(name)
     flagged = [r for r in rows if shipped_crisis_detector.assess(str(r["text"])).is_crisis]
@@ -41,15 +42,21 @@ def test_false_alarms_stay_rare(shipped_crisis_detector: CrisisDetector, name: s
     assert precision >= 0.7, [r["text"] for r in flagged if not r["crisis"]]
 
 
-def test_the_second_opinion_catches_most_of_what_the_rules_miss_on_a_blind_set(
-    crisis_detector: CrisisDetector, shipped_crisis_detector: CrisisDetector
+# measured 2026-11-28 (never used to fix a rule): blind3 rules 0.600 → rules + model 0.933;
+# blind4 (written to the dev convention) rules 0.920 → rules + model 1.000
+@pytest.mark.parametrize(("name", "rules_below", "shipped_at_least"), [(BLIND, 0.8, 0.9), (BLIND4, 1.0, 0.96)])
+def test_the_second_opinion_catches_what_the_rules_miss_on_blind_sets(
+    crisis_detector: CrisisDetector,
+    shipped_crisis_detector: CrisisDetector,
+    name: str,
+    rules_below: float,
+    shipped_at_least: float,
 ) -> None:
-    crises = [str(r["text"]) for r in _rows(BLIND) if r["crisis"]]
+    crises = [str(r["text"]) for r in _rows(name) if r["crisis"]]
     rules = sum(crisis_detector.assess(text).is_crisis for text in crises) / len(crises)
     shipped = sum(shipped_crisis_detector.assess(text).is_crisis for text in crises) / len(crises)
-    # measured 2026-11-28: rules 0.600, rules + model 0.933 (this set was never used to fix a rule)
-    assert rules < 0.8
-    assert shipped >= 0.9
+    assert rules < rules_below
+    assert shipped >= shipped_at_least
 
 
 def test_reading_turns_kanji_and_kana_into_one_spelling() -> None:
