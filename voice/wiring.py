@@ -31,7 +31,8 @@ class VoiceRuntime:
         self.settings = settings
         path = settings.voice_config_path
         self.config = config or load_voice_config(path if path.is_absolute() else PROJECT_ROOT / path)
-        self.answerer = answerer or FaqLibraryAnswerer.from_path(settings.faq_kb_path)
+        self.answerer = answerer or FaqLibraryAnswerer.from_path(settings.faq_kb_path,
+                                                                 check_seconds=settings.faq_kb_check_seconds)
         self.hours = OfficeHours(settings.office_hours)
         self.flow = CallFlow(self.answerer, self.config.flow_config(settings.recording_enabled), self.hours)
         self.cipher = DataCipher(settings.data_key.get_secret_value())

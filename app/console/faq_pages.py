@@ -3,7 +3,8 @@
 Staff (every role) can view, search and export; changing the KB — edit, add, delete, import — needs a
 supervisor or an admin, because an edit changes what the phone bot tells every caller. Every change is
 audited with ids and counts only (no FAQ text) — the entry is written first and commits only after the
-file was saved — and the running voice bot answers from the new KB at once.
+file was saved — and the running voice bot answers from the new KB: this process at once, the others
+(more workers or instances on the same file) after their next look at the file, a few seconds later.
 """
 
 from __future__ import annotations

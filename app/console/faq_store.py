@@ -1,6 +1,10 @@
 """The knowledge base file the console edits: load, validate, save atomically with a backup, and tell
 the running voice bot to answer from the new version.
 
+Only this process is told; every other process answering from the file (other uvicorn workers, other
+app instances on the same disk) sees it changed within ``MADOGUCHI_FAQ_KB_CHECK_SECONDS`` and rebuilds
+its matcher itself (``voice.answerer.FaqLibraryAnswerer``), so the file is the one place a change travels.
+
 The file is ``settings.faq_kb_path`` (YAML or CSV by suffix). Every save keeps the previous file as
 ``<name>.bak`` (one generation: enough to undo a bad import by hand) and writes the new one through
 ``faq.save_kb`` (temporary file, then rename), so a crash never leaves half a KB behind.
@@ -46,7 +50,8 @@ def load(path: Path) -> KnowledgeBase:
 
 
 def save(kb: KnowledgeBase, path: Path, app_state: Any) -> None:
-    """Write ``kb`` to ``path`` (backup, temp + rename) and reload the voice bot's matcher if it is running."""
+    """Write ``kb`` to ``path`` (backup, temp + rename) and reload this process's voice bot matcher if it is
+    running; other processes notice the changed file on their own."""
     with _lock:
         if path.exists():
             shutil.copy2(path, backup_path(path))
