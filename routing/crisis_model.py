@@ -34,7 +34,7 @@ class CrisisModelSettings:
     neighbours: int = 3
     # the best crisis kind's similarity minus the calm examples' similarity must reach this; negative: a
     # message a little closer to calm examples still counts (a missed crisis costs more than an extra card)
-    margin: float = -0.02
+    margin: float = 0.0
     # and the best crisis kind's similarity itself must reach this (far from every example: no opinion)
     floor: float = 0.05
     # both chosen by routing/rasa/tools/calibrate_crisis.py (5-fold CV on the training examples only)
