@@ -227,6 +227,8 @@ class FaqLibraryAnswerer:
 
     def resolve_clarify(self, text: str, option_ids: tuple[str, str]) -> FaqEntry | None:
         by_id = self._version().by_id
+        if option_ids[0] not in by_id or option_ids[1] not in by_id:
+            return None  # an option was deleted from the KB during the call: ask again
         options = (by_id[option_ids[0]], by_id[option_ids[1]])
         chosen: FaqEntry | None = self._faq.resolve_clarify(text, options)
         return chosen

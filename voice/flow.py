@@ -277,6 +277,15 @@ class CallFlow:
         except KeyError:
             return None
 
+    def _topic_of(self, faq_id: str | None) -> str | None:
+        """The FAQ's question for the whisper to staff; None if the FAQ was deleted during the call."""
+        if faq_id is None:
+            return None
+        try:
+            return self.answerer.get(faq_id).question
+        except KeyError:
+            return None
+
     def _target(self, department: str | None) -> tuple[str, str]:
         if department and department in self.config.departments:
             return department, self.config.departments[department]
@@ -294,8 +303,7 @@ class CallFlow:
             hours = None if self.hours.never else self.hours.describe_ja()
             step.actions += [Say(self.p.closed(hours)), self._listen(ListenFor.MENU)]
             return
-        topic = self.answerer.get(ctx.last_faq_id).question if ctx.last_faq_id else None
-        whisper = self.p.whisper(ctx.last_question, topic)
+        whisper = self.p.whisper(ctx.last_question, self._topic_of(ctx.last_faq_id))
         self._move(ctx, CallState.TRANSFERRING)
         ctx.outcome = Outcome.TRANSFERRED
         step.handoff = HandoffRequest(kind="transfer", reason=reason, department=dept, question=ctx.last_question,
