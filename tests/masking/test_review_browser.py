@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import os
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from app.main import create_app
 from core.db import make_engine, make_session_factory, session_scope
@@ -22,7 +19,7 @@ from core.users import Role, create_user
 from masking.runtime import use_runtime
 from masking.summarize.extractive import ExtractiveSummarizer
 from tests.masking.workflow_support import PHONE, SAMPLE, make_runtime, settings_for
-from tests.support import free_port, skip_or_fail
+from tests.support import serving, skip_or_fail
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = "/usr/bin/chromium"
@@ -51,21 +48,10 @@ def server_url(tmp_path: Path) -> Iterator[str]:
     engine.dispose()
     app = create_app(settings)
     app.state.masking = make_runtime(settings, app.state.db_sessions, ExtractiveSummarizer())
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           access_log=False, lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the app did not start")
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with serving(app) as base:
+            yield base
     finally:
-        server.should_exit = True
-        thread.join(timeout=30)
         use_runtime(None)
         reset_queue()
 

@@ -28,6 +28,22 @@ def require_rasa_env() -> Path:
     return RASA_PYTHON
 
 
+def run_in_rasa_env(helper: Path, stdin: str, timeout_seconds: float = 300) -> str:
+    """Run a helper script with the Rasa environment's Python 3.10; its last stdout line (JSON)."""
+    python = require_rasa_env()
+    result = subprocess.run(
+        [str(python), str(helper)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout_seconds,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.strip().splitlines()[-1]
+
+
 @contextmanager
 def running_rasa_server(log_path: Path) -> Iterator[str]:
     require_rasa_env()

@@ -4,20 +4,17 @@ open the page from the navigation, switch the period; a screenshot goes to /tmp/
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from core.db import make_engine, make_session_factory
 from core.migrate import upgrade
 from routing.analytics_store import DatabaseAnalytics
 from tests.routing.test_analytics import TODAY, add_staff, analytics_app, at, turn
-from tests.support import free_port, skip_or_fail
+from tests.support import serving, skip_or_fail
 from tests.web.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -49,22 +46,8 @@ def server_url(tmp_path: Path) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'browser.db'}"
     upgrade(url)
     seed(url)
-    app = analytics_app(url, tmp_path)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           access_log=False, lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the app did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    with serving(analytics_app(url, tmp_path)) as base:
+        yield base
 
 
 def test_staff_member_opens_the_chat_analytics_in_chromium(server_url: str) -> None:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.routing.rasa_server import require_rasa_env
+from tests.routing.rasa_server import run_in_rasa_env
 
 pytestmark = pytest.mark.rasa
 
@@ -27,18 +25,7 @@ CASES: list[tuple[str, list[str], list[str]]] = [
 
 @pytest.fixture(scope="module")
 def tokenized() -> list[list[list[object]]]:
-    python = require_rasa_env()
-    result = subprocess.run(
-        [str(python), str(HELPER)],
-        input=json.dumps([text for text, _, _ in CASES]),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(run_in_rasa_env(HELPER, json.dumps([text for text, _, _ in CASES])))  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize("index", range(len(CASES)))

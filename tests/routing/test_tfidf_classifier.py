@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.routing.rasa_server import require_rasa_env
+from tests.routing.rasa_server import run_in_rasa_env
 
 pytestmark = pytest.mark.rasa
 
@@ -32,18 +30,8 @@ PREDICT = ["おばあちゃんの介護がしんどい", "夫が怖い", "ごみ
 
 @pytest.fixture(scope="module")
 def result() -> dict[str, Any]:
-    python = require_rasa_env()
-    completed = subprocess.run(
-        [str(python), str(HELPER)],
-        input=json.dumps({"train": TRAIN, "predict": PREDICT}, ensure_ascii=False),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"},
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    return json.loads(completed.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    request = json.dumps({"train": TRAIN, "predict": PREDICT}, ensure_ascii=False)
+    return json.loads(run_in_rasa_env(HELPER, request))  # type: ignore[no-any-return]
 
 
 def test_the_stored_model_is_json_and_numpy_not_pickle(result: dict[str, Any]) -> None:
