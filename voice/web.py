@@ -8,6 +8,7 @@ event kinds only, never what the caller said or their number.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -29,6 +30,7 @@ webhooks = APIRouter(prefix="/voice", include_in_schema=False)
 TWILIO = "Twilio request signature (RequestValidator)"
 SORRY = ("申し訳ありません。システムの都合により、お電話を終了いたします。"
          "おそれいりますが、あらためておかけ直しください。")
+RECORDING_SID = re.compile(r"RE[0-9a-fA-F]{32}")
 ENDED_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 
 # The `stream` path registers how a new call is connected to its Media Stream (returns TwiML).
@@ -175,12 +177,28 @@ async def hold(request: Request) -> Response:
 @webhooks.post("/recording")
 @csrf_exempt(TWILIO)
 async def recording(request: Request) -> Response:
-    """Twilio's recording status callback: keep the RecordingSid with the call (the audio stays at Twilio
-    until fetched or deleted; see the retention notes in voice/transcripts.py)."""
+    """Twilio's recording status callback: keep the RecordingSid with the call and queue the job that brings
+    the audio home (encrypted, into masking's review workflow) and then deletes it at Twilio
+    (voice/recordings.py). A replayed callback queues a job that finds the work done."""
     form = await signed_form(request)
     rt = await _runtime(request)
-    if form.get("RecordingStatus") == "completed" and form.get("RecordingSid"):
-        await run_in_threadpool(rt.service.note_recording, form.get("CallSid", ""), form["RecordingSid"])
+    recording_sid = form.get("RecordingSid", "")
+    if form.get("RecordingStatus") != "completed" or not recording_sid:
+        return Response(status_code=204)
+    if not RECORDING_SID.fullmatch(recording_sid):
+        log.warning("recording callback with a malformed RecordingSid refused")
+        raise HTTPException(status_code=400, detail="RecordingSid の形式が正しくありません。")
+    call_sid = form.get("CallSid", "")
+    await run_in_threadpool(rt.service.note_recording, call_sid, recording_sid)
+    from masking.runtime import runtime_for_app  # masking/ imports its detection libraries: load on use
+
+    await run_in_threadpool(runtime_for_app, request.app.state)  # what an immediate queue stores into
+    try:
+        await run_in_threadpool(voice_jobs.fetch_recording.enqueue, recording_sid, call_sid)
+    except Exception as exc:  # the queue is down: answer with an error so Twilio's debugger shows it
+        log.error("voice recording job not queued recording=%s: %s", recording_sid, type(exc).__name__)
+        raise HTTPException(status_code=503, detail="録音の取得を登録できませんでした。") from exc
+    log.info("voice recording queued call=%s recording=%s", call_sid, recording_sid)
     return Response(status_code=204)
 
 

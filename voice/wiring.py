@@ -39,7 +39,8 @@ class VoiceRuntime:
         self.service = CallService(self.flow, sessions, self.cipher, masker=masker)
         self.urls = WebhookUrls(settings.public_base_url)
         voice_jobs.bind(voice_jobs.JobContext(sessions, self.cipher, settings.raw_retention_days,
-                                              masker=after_call_masker))
+                                              masker=after_call_masker,
+                                              recording_store=voice_jobs.twilio_recordings(settings)))
         self.twiml = TwimlRenderer(self.urls, tts_voice=self.config.tts_voice)
 
     def reload_faq(self, kb: Any) -> bool:
