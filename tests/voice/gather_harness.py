@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from core.settings import Settings
+from tests.support import free_port
 
 PUBLIC_BASE = "https://voice.mirai-city.example.jp"
 TOKEN = "harness-auth-token-0123456789abcdef"
@@ -30,7 +31,10 @@ def harness_settings(tmp_path: Path, database_url: str, office_hours: str = "alw
     return Settings(_env_file=None, env="test", database_url=database_url,  # type: ignore[call-arg]
                     public_base_url=PUBLIC_BASE, twilio_auth_token=TOKEN, voice_asr="gather",
                     office_hours=office_hours, recording_enabled=recording, data_dir=tmp_path,
-                    secret_key="test-secret-key-for-voice-tests", queue_backend="immediate")
+                    secret_key="test-secret-key-for-voice-tests", queue_backend="immediate",
+                    # nothing listens there: a test never reaches the real Twilio API (the recording job
+                    # fails fast on connection refused; tests/voice/test_recordings.py uses a stand-in)
+                    twilio_api_base=f"http://127.0.0.1:{free_port()}")
 
 
 def sign(url: str, params: dict[str, str], token: str = TOKEN) -> str:
