@@ -66,13 +66,9 @@ class StyleCount:
 
 
 @dataclass
-class Report:
-    lines: int = 0
-    in_scope: int = 0
-    correct: int = 0
-    out_of_scope: int = 0
-    transferred: int = 0
-    wrong: int = 0
+class Report(StyleCount):
+    """The whole run: the same counts as one style, plus what is only reported overall."""
+
     clarified: int = 0
     answered: int = 0
     latencies_ms: list[float] = field(default_factory=list)

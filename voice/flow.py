@@ -269,22 +269,18 @@ class CallFlow:
         return listens[-1:] or [self._listen(ListenFor.QUESTION)]
 
     # ------------------------------------------------------------------ handover and callback
-    def _department_of(self, faq_id: str | None) -> str | None:
+    def _faq(self, faq_id: str | None) -> FaqEntry | None:
+        """The FAQ by id; None if there is none or staff deleted it from the KB during the call."""
         if faq_id is None:
             return None
         try:
-            return self.answerer.get(faq_id).department
+            return self.answerer.get(faq_id)
         except KeyError:
             return None
 
-    def _topic_of(self, faq_id: str | None) -> str | None:
-        """The FAQ's question for the whisper to staff; None if the FAQ was deleted during the call."""
-        if faq_id is None:
-            return None
-        try:
-            return self.answerer.get(faq_id).question
-        except KeyError:
-            return None
+    def _department_of(self, faq_id: str | None) -> str | None:
+        faq = self._faq(faq_id)
+        return faq.department if faq else None
 
     def _target(self, department: str | None) -> tuple[str, str]:
         if department and department in self.config.departments:
@@ -303,7 +299,8 @@ class CallFlow:
             hours = None if self.hours.never else self.hours.describe_ja()
             step.actions += [Say(self.p.closed(hours)), self._listen(ListenFor.MENU)]
             return
-        whisper = self.p.whisper(ctx.last_question, self._topic_of(ctx.last_faq_id))
+        topic = self._faq(ctx.last_faq_id)
+        whisper = self.p.whisper(ctx.last_question, topic.question if topic else None)
         self._move(ctx, CallState.TRANSFERRING)
         ctx.outcome = Outcome.TRANSFERRED
         step.handoff = HandoffRequest(kind="transfer", reason=reason, department=dept, question=ctx.last_question,
