@@ -8,6 +8,7 @@ A false alarm costs one extra card; a miss can cost a life.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import threading
 import unicodedata
@@ -186,8 +187,13 @@ class ReadingConverter:
         self._tokenizer = Dictionary(dict="core").create(SplitMode.C)
         # a Sudachi tokenizer must not be used by two threads at once (the gateway answers in a thread pool)
         self._lock = threading.Lock()
+        # the crisis model reads the same message again right after the rules: remember recent readings
+        self._cached = functools.lru_cache(maxsize=1024)(self._read)
 
     def __call__(self, flat: str) -> str:
+        return self._cached(flat)
+
+    def _read(self, flat: str) -> str:
         parts = []
         with self._lock:
             for morpheme in self._tokenizer.tokenize(flat[:12000]):

@@ -67,14 +67,13 @@ CRISIS_ADJACENT_INTENTS = frozenset({
 })
 
 
-def training_examples(examples_path: Path = DEFAULT_EXAMPLES, nlu_dir: Path | None = None) -> list[tuple[str, str]]:
-    """The written crisis examples, plus (when nlu_dir is given) everyday NLU lines as calm examples."""
-    from routing.lexical import load_nlu_examples
-
+def training_examples(
+    examples_path: Path = DEFAULT_EXAMPLES, nlu_examples: Sequence[tuple[str, str]] = ()
+) -> list[tuple[str, str]]:
+    """The written crisis examples, plus the everyday lines among the Rasa NLU (text, intent) examples as
+    calm examples."""
     pairs = load_examples(examples_path)
-    if nlu_dir is not None:
-        pairs += [(text, CALM) for text, intent in load_nlu_examples(nlu_dir.glob("*.yml"))
-                  if intent not in CRISIS_ADJACENT_INTENTS]
+    pairs += [(text, CALM) for text, intent in nlu_examples if intent not in CRISIS_ADJACENT_INTENTS]
     return pairs
 
 

@@ -9,6 +9,7 @@ the scores into a distribution with a temperature. The router blends it with the
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -55,8 +56,10 @@ def char_ngrams(text: str, sizes: Sequence[int] = (2, 3)) -> list[str]:
     return [f"c{n}:{compact[i : i + n]}" for n in sizes for i in range(len(compact) - n + 1)]
 
 
+@functools.cache
 def sudachi_analyzer() -> Analyzer:
-    """Normalized word forms (Sudachi split mode B) plus character 2–3-grams."""
+    """Normalized word forms (Sudachi split mode B) plus character 2–3-grams; one per process (the lexical
+    ranker and the crisis model share it and its dictionary)."""
     from sudachipy import Dictionary, SplitMode
 
     tokenizer = Dictionary(dict="core").create(SplitMode.B)
@@ -142,8 +145,3 @@ class LexicalRanker:
         values = np.exp(values - values.max())
         values /= values.sum()
         return {intent: float(p) for intent, p in zip(self.intents, values, strict=True)}
-
-    @classmethod
-    def from_nlu_dir(cls, directory: Path, neighbours: int = 3, temperature: float = 0.05) -> LexicalRanker:
-        examples = load_nlu_examples(directory.glob("*.yml"))
-        return cls(examples, sudachi_analyzer(), neighbours, temperature)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from routing.crisis import CrisisDetector, ReadingConverter
 from routing.crisis_model import DEFAULT_EXAMPLES, CrisisNeighbours, crisis_analyzer, training_examples
 from routing.decision import Router
-from routing.lexical import LexicalRanker
+from routing.lexical import LexicalRanker, load_nlu_examples, sudachi_analyzer
 from routing.rasa_client import HttpRasaClient, RasaClient
 from routing.windows import NeedMap, WindowsDirectory
 
@@ -56,19 +57,29 @@ class RoutingServices:
         return None
 
 
-def build_crisis_detector(directory: WindowsDirectory, nlu_dir: Path | None = NLU_DIR) -> CrisisDetector:
-    """The keyword rules, with the nearest-neighbour second opinion when its examples are present."""
+def nlu_examples(nlu_dir: Path | None = NLU_DIR) -> list[tuple[str, str]]:
+    """The Rasa NLU training lines as (text, intent); none when no directory is configured."""
+    return load_nlu_examples(nlu_dir.glob("*.yml")) if nlu_dir is not None else []
+
+
+def build_crisis_detector(
+    directory: WindowsDirectory, examples: Sequence[tuple[str, str]] | None = None
+) -> CrisisDetector:
+    """The keyword rules, with the nearest-neighbour second opinion when its examples are present.
+    ``examples``: the NLU lines (read from the bundled NLU directory when not given)."""
     reading = ReadingConverter()
     if not DEFAULT_EXAMPLES.exists():
         return CrisisDetector(directory, reading=reading)
-    model = CrisisNeighbours(training_examples(DEFAULT_EXAMPLES, nlu_dir), crisis_analyzer(reading))
+    calm = nlu_examples() if examples is None else examples
+    model = CrisisNeighbours(training_examples(DEFAULT_EXAMPLES, calm), crisis_analyzer(reading))
     return CrisisDetector(directory, reading=reading, model=model.kind)
 
 
 def build_routing(config: RoutingConfig, client: RasaClient | None = None) -> RoutingServices:
     directory = WindowsDirectory.load(config.windows_path)
     needs = NeedMap.load(config.needs_path, directory)
-    crisis = build_crisis_detector(directory, config.nlu_dir)
+    examples = nlu_examples(config.nlu_dir)  # read once: the lexical ranker and the crisis model both use them
+    crisis = build_crisis_detector(directory, examples)
     rasa = client or HttpRasaClient(config.rasa_url, timeout_seconds=config.rasa_timeout_seconds)
-    lexical = LexicalRanker.from_nlu_dir(config.nlu_dir) if config.nlu_dir else None
+    lexical = LexicalRanker(examples, sudachi_analyzer()) if examples else None
     return RoutingServices(directory, needs, crisis, rasa, Router(rasa, needs, crisis, lexical=lexical))

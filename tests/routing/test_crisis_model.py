@@ -19,7 +19,7 @@ from routing.crisis_model import (
 )
 from routing.errors import DirectoryError
 from routing.windows import WindowsDirectory
-from routing.wiring import NLU_DIR
+from routing.wiring import NLU_DIR, nlu_examples
 
 
 def test_decide_needs_both_the_margin_over_calm_and_the_floor() -> None:
@@ -38,7 +38,7 @@ def test_every_example_label_is_a_crisis_kind_or_calm() -> None:
 
 def test_everyday_nlu_lines_join_the_calm_examples_but_not_the_dangerous_intents() -> None:
     written = load_examples()
-    combined = training_examples(DEFAULT_EXAMPLES, NLU_DIR)
+    combined = training_examples(DEFAULT_EXAMPLES, nlu_examples(NLU_DIR))
     extra = combined[len(written):]
     assert len(extra) > 1000 and {label for _, label in extra} == {CALM}
 
@@ -52,7 +52,8 @@ def test_a_broken_examples_file_says_which_file(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def model() -> CrisisNeighbours:
-    return CrisisNeighbours(training_examples(DEFAULT_EXAMPLES, NLU_DIR), crisis_analyzer(ReadingConverter()))
+    examples = training_examples(DEFAULT_EXAMPLES, nlu_examples(NLU_DIR))
+    return CrisisNeighbours(examples, crisis_analyzer(ReadingConverter()))
 
 
 def test_the_model_only_speaks_when_the_rules_are_silent(directory: WindowsDirectory, model: CrisisNeighbours) -> None:

@@ -24,7 +24,7 @@ from routing.crisis_model import (  # noqa: E402
     crisis_analyzer,
     training_examples,
 )
-from routing.wiring import NLU_DIR  # noqa: E402
+from routing.wiring import NLU_DIR, nlu_examples  # noqa: E402
 
 MAX_FALSE_ALARMS = 0.01
 FOLDS = 5
@@ -33,7 +33,7 @@ FLOORS = (0.0, 0.05, 0.10, 0.14, 0.18, 0.22, 0.26, 0.30)
 
 
 def main() -> None:
-    examples = training_examples(nlu_dir=NLU_DIR)
+    examples = training_examples(nlu_examples=nlu_examples(NLU_DIR))
     random.Random(7).shuffle(examples)
     analyzer = crisis_analyzer(ReadingConverter())
     scored: list[tuple[str, dict[str, float]]] = []
