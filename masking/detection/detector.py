@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -52,6 +53,9 @@ class PiiDetector:
         self.analyzer = analyzer
         self.config = config
         self._batch = BatchAnalyzerEngine(analyzer_engine=analyzer)
+        # GiNZA's tokenizer (SudachiPy) must not be used by two threads at once, and one detector serves the
+        # whole process (the chat gateway answers in a thread pool; jobs may run beside it)
+        self._lock = threading.Lock()
 
     def detect(self, text: str) -> list[PiiSpan]:
         return self.detect_batch([text])[0]
@@ -68,16 +72,17 @@ class PiiDetector:
                 pieces.append(piece)
         raw: list[list[PiiSpan]] = [[] for _ in texts]
         if pieces:
-            results: Iterable[list[RecognizerResult]] = self._batch.analyze_iterator(
-                pieces,
-                language=LANGUAGE,
-                batch_size=self.config.batch_size,
-                score_threshold=self.config.score_threshold,
-            )
-            for owner, offset, found in zip(owners, offsets, results, strict=True):
-                raw[owner].extend(
-                    PiiSpan(r.start + offset, r.end + offset, r.entity_type, round(r.score, 3)) for r in found
+            with self._lock:  # held while the lazy iterator runs the pipeline
+                results: Iterable[list[RecognizerResult]] = self._batch.analyze_iterator(
+                    pieces,
+                    language=LANGUAGE,
+                    batch_size=self.config.batch_size,
+                    score_threshold=self.config.score_threshold,
                 )
+                for owner, offset, found in zip(owners, offsets, results, strict=True):
+                    raw[owner].extend(
+                        PiiSpan(r.start + offset, r.end + offset, r.entity_type, round(r.score, 3)) for r in found
+                    )
         spans = [finalize(text, found) for text, found in zip(texts, raw, strict=True)]
         log.info("PII detection: %d texts, %s", len(texts), dict(Counter(s.label for doc in spans for s in doc)))
         return spans

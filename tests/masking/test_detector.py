@@ -47,3 +47,15 @@ def test_predict_cli_contract() -> None:
         "masked_text": "携帯は【電話番号1】です。",
     }
     assert lines[1] == {"spans": [], "masked_text": "なし"}
+
+
+def test_one_detector_serves_several_threads(detector: PiiDetector) -> None:
+    # the chat gateway masks in a thread pool with the process's one detector; GiNZA's Sudachi tokenizer
+    # raised "RuntimeError: Already borrowed" when two threads used it at once
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = ["山田花子です。電話は090-1234-5678です。", "母の介護のことで相談したいです。"] * 30
+    expected = [detector.detect(text) for text in texts[:2]]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(detector.detect, texts))
+    assert results == expected * 30
