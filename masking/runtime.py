@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.crypto import DataCipher
 from core.db import make_engine, make_session_factory
+from core.process_binding import ProcessBinding
 from core.settings import Settings, get_settings
 from masking.detection import PiiDetector, build_detector
 from masking.storage import AudioStore
@@ -23,7 +24,6 @@ from masking.transcription import FileTranscriber
 
 _lock = threading.RLock()
 _detector: PiiDetector | None = None
-_current: MaskingRuntime | None = None
 
 
 def shared_detector() -> PiiDetector:
@@ -73,20 +73,21 @@ class MaskingRuntime:
             return self._transcriber
 
 
+def _runtime_from_settings() -> MaskingRuntime:
+    settings = get_settings()
+    return MaskingRuntime(settings, make_session_factory(make_engine(settings.database_url)))
+
+
+_binding = ProcessBinding(_runtime_from_settings)
+
+
 def use_runtime(runtime: MaskingRuntime | None) -> None:
-    global _current
-    with _lock:
-        _current = runtime
+    _binding.bind(runtime)
 
 
 def current_runtime() -> MaskingRuntime:
     """The bound runtime, or (in a worker) one built from the process settings."""
-    global _current
-    with _lock:
-        if _current is None:
-            settings = get_settings()
-            _current = MaskingRuntime(settings, make_session_factory(make_engine(settings.database_url)))
-        return _current
+    return _binding.current()
 
 
 def runtime_for_app(app_state: Any) -> MaskingRuntime:

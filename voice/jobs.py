@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.crypto import DataCipher
 from core.db import make_engine, make_session_factory
 from core.jobs import job, periodic_job
+from core.process_binding import ProcessBinding
 from core.settings import Settings, get_settings
 from voice import transcripts
 from voice.calls import Handled
@@ -39,26 +39,23 @@ class JobContext:
         return self.masker
 
 
-_lock = threading.Lock()
-_bound: JobContext | None = None
+def _context_from_settings() -> JobContext:
+    settings = get_settings()
+    return JobContext(make_session_factory(make_engine(settings.database_url)),
+                      DataCipher(settings.data_key.get_secret_value()), settings.raw_retention_days,
+                      recording_store=twilio_recordings(settings))
+
+
+_binding = ProcessBinding(_context_from_settings)
 
 
 def bind(context: JobContext | None) -> None:
     """The app binds its database here (so `immediate` jobs use it); a worker builds one from Settings."""
-    global _bound
-    with _lock:
-        _bound = context
+    _binding.bind(context)
 
 
 def current() -> JobContext:
-    global _bound
-    with _lock:
-        if _bound is None:
-            settings = get_settings()
-            _bound = JobContext(make_session_factory(make_engine(settings.database_url)),
-                                DataCipher(settings.data_key.get_secret_value()), settings.raw_retention_days,
-                                recording_store=twilio_recordings(settings))
-        return _bound
+    return _binding.current()
 
 
 def twilio_recordings(settings: Settings) -> TwilioRecordings:
